@@ -1,0 +1,11 @@
+namespace IncrementalWatch.FileSystem;
+
+/// <summary>
+/// How paths compare on this OS: case-sensitive on Linux, case-insensitive on Windows and on
+/// macOS (whose default file system ignores case), so one file is one snapshot entry.
+/// </summary>
+public static class PathComparison
+{
+    public static StringComparer Comparer { get; } =
+        OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+}

@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text;
+using IncrementalWatch.FileSystem;
+
+namespace IncrementalWatch.Snapshots;
+
+/// <summary>
+/// Reads and writes snapshot files. The format is line-based text so that a person can read it:
+/// a header with the format number, a checksum over the body (so truncation or a damaged byte
+/// is caught, not trusted), then one line per section, property and input.
+/// </summary>
+public static class SnapshotFile
+{
+    /// <summary>The format this version writes and the newest it reads.</summary>
+    public const int CurrentFormat = 1;
+
+    private const string Magic = "IWSNAP";
+
+    /// <summary>Loads the snapshot at <paramref name="path"/>, or null when there is none.</summary>
+    /// <exception cref="SnapshotFormatException">The file exists but is corrupt or of a future format.</exception>
+    public static Snapshot? Load(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SnapshotFormatException(SnapshotProblem.Corrupt, path, ex.Message);
+        }
+
+        return Parse(path, bytes);
+    }
+
+    /// <summary>Writes the snapshot unless the file already holds the same bytes.</summary>
+    /// <returns>True when the file was written.</returns>
+    public static bool Save(string path, Snapshot snapshot) => AtomicFile.WriteIfDifferent(path, Serialize(snapshot));
+
+    public static byte[] Serialize(Snapshot snapshot)
+    {
+        var body = new StringBuilder();
+        foreach (var section in snapshot.Sections.Values)
+        {
+            body.Append("section\t").Append(Escape(section.Name)).Append('\n');
+            foreach (var pair in section.Properties)
+            {
+                body.Append("prop\t").Append(Escape(pair.Key)).Append('\t').Append(Escape(pair.Value)).Append('\n');
+            }
+
+            foreach (var e in section.Entries.Values)
+            {
+                var f = e.Facts;
+                body.Append("file\t").Append(e.Kind.ToString())
+                    .Append('\t').Append(e.Exists ? e.Hash.ToString() : "-")
+                    .Append('\t').Append(Flags(e))
+                    .Append('\t').Append(f.Length.ToString(CultureInfo.InvariantCulture))
+                    .Append('\t').Append(f.ModifiedNs.ToString(CultureInfo.InvariantCulture))
+                    .Append('\t').Append(f.ChangedNs.ToString(CultureInfo.InvariantCulture))
+                    .Append('\t').Append(f.Device.ToString(CultureInfo.InvariantCulture))
+                    .Append('\t').Append(f.FileId.ToString(CultureInfo.InvariantCulture))
+                    .Append('\t').Append(Escape(e.Path))
+                    .Append('\t').Append(Escape(e.Output))
+                    .Append('\n');
+            }
+        }
+
+        body.Append("end\n");
+        byte[] bodyBytes = Encoding.UTF8.GetBytes(body.ToString());
+        string header = $"{Magic} {CurrentFormat}\nsum {ContentHash.OfBytes(bodyBytes)}\n";
+        byte[] headerBytes = Encoding.ASCII.GetBytes(header);
+        return [.. headerBytes, .. bodyBytes];
+    }
+
+    public static Snapshot Parse(string path, byte[] bytes)
+    {
+        int firstNewline = Array.IndexOf(bytes, (byte)'\n');
+        if (firstNewline < 0)
+        {
+            throw Corrupt(path, "no header line (the file is empty or truncated)");
+        }
+
+        string header = Encoding.ASCII.GetString(bytes, 0, firstNewline);
+        string[] headerParts = header.Split(' ');
+        if (headerParts.Length != 2 || headerParts[0] != Magic || !int.TryParse(headerParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int format))
+        {
+            throw Corrupt(path, "the header is not an IncrementalWatch snapshot header");
+        }
+
+        if (format > CurrentFormat)
+        {
+            throw new SnapshotFormatException(SnapshotProblem.FutureFormat, path, $"format {format} is newer than the newest this version reads ({CurrentFormat})", format);
+        }
+
+        if (format < 1)
+        {
+            throw Corrupt(path, $"format {format} is not a known format");
+        }
+
+        int secondNewline = Array.IndexOf(bytes, (byte)'\n', firstNewline + 1);
+        if (secondNewline < 0)
+        {
+            throw Corrupt(path, "no checksum line (the file is truncated)");
+        }
+
+        string sumLine = Encoding.ASCII.GetString(bytes, firstNewline + 1, secondNewline - firstNewline - 1);
+        if (!sumLine.StartsWith("sum ", StringComparison.Ordinal) || !ContentHash.TryParse(sumLine.AsSpan(4), out var expected))
+        {
+            throw Corrupt(path, "the checksum line is damaged");
+        }
+
+        var body = bytes.AsSpan(secondNewline + 1);
+        if (ContentHash.OfBytes(body) != expected)
+        {
+            throw Corrupt(path, "the checksum does not match the content (the file is truncated or damaged)");
+        }
+
+        return ParseBody(path, Encoding.UTF8.GetString(body));
+    }
+
+    private static Snapshot ParseBody(string path, string body)
+    {
+        var sections = new List<SnapshotSection>();
+        string? name = null;
+        var entries = new List<SnapshotEntry>();
+        var properties = new List<KeyValuePair<string, string>>();
+        bool ended = false;
+
+        void Flush()
+        {
+            if (name is not null)
+            {
+                sections.Add(new SnapshotSection(name, entries, properties));
+            }
+
+            entries = [];
+            properties = [];
+        }
+
+        int lineNumber = 2;
+        foreach (string line in body.Split('\n'))
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (ended)
+            {
+                throw Corrupt(path, $"content after the end marker (line {lineNumber})");
+            }
+
+            string[] parts = line.Split('\t');
+            switch (parts[0])
+            {
+                case "section" when parts.Length == 2:
+                    Flush();
+                    name = Unescape(parts[1]);
+                    break;
+                case "prop" when parts.Length == 3 && name is not null:
+                    properties.Add(new(Unescape(parts[1]), Unescape(parts[2])));
+                    break;
+                case "file" when parts.Length == 11 && name is not null:
+                    entries.Add(ParseEntry(path, parts, lineNumber));
+                    break;
+                case "end" when parts.Length == 1:
+                    ended = true;
+                    break;
+                default:
+                    throw Corrupt(path, $"line {lineNumber} is not a snapshot line");
+            }
+        }
+
+        if (!ended)
+        {
+            throw Corrupt(path, "no end marker (the file is truncated)");
+        }
+
+        Flush();
+        return new Snapshot(sections);
+    }
+
+    private static SnapshotEntry ParseEntry(string path, string[] p, int lineNumber)
+    {
+        if (!Enum.TryParse(p[1], ignoreCase: false, out InputKind kind)
+            || !long.TryParse(p[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out long length)
+            || !long.TryParse(p[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out long modified)
+            || !long.TryParse(p[6], NumberStyles.Integer, CultureInfo.InvariantCulture, out long changed)
+            || !ulong.TryParse(p[7], NumberStyles.None, CultureInfo.InvariantCulture, out ulong device)
+            || !ulong.TryParse(p[8], NumberStyles.None, CultureInfo.InvariantCulture, out ulong fileId))
+        {
+            throw Corrupt(path, $"line {lineNumber} has a damaged field");
+        }
+
+        bool exists = p[2] != "-";
+        var hash = ContentHash.None;
+        if (exists && !ContentHash.TryParse(p[2], out hash))
+        {
+            throw Corrupt(path, $"line {lineNumber} has a damaged hash");
+        }
+
+        string flags = p[3];
+        var facts = exists
+            ? new FileFacts(true, length, modified, changed, device, fileId, Trusted: !flags.Contains('u'))
+            : FileFacts.Missing;
+        return new SnapshotEntry(kind, Unescape(p[9]), Unescape(p[10]), facts, hash, Racy: flags.Contains('r'));
+    }
+
+    private static string Flags(SnapshotEntry e)
+    {
+        string flags = (e.Racy ? "r" : string.Empty) + (e.Facts.Trusted ? string.Empty : "u");
+        return flags.Length == 0 ? "." : flags;
+    }
+
+    private static SnapshotFormatException Corrupt(string path, string detail) => new(SnapshotProblem.Corrupt, path, detail);
+
+    // Tabs and newlines separate fields and lines; '%' escapes them so any path round-trips.
+    private static string Escape(string value) =>
+        value.IndexOfAny(['%', '\t', '\n', '\r']) < 0
+            ? value
+            : value.Replace("%", "%25").Replace("\t", "%09").Replace("\n", "%0A").Replace("\r", "%0D");
+
+    private static string Unescape(string value) =>
+        !value.Contains('%')
+            ? value
+            : value.Replace("%09", "\t").Replace("%0A", "\n").Replace("%0D", "\r").Replace("%25", "%");
+}

@@ -1,0 +1,26 @@
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.FileSystem;
+
+namespace IncrementalWatch.Snapshots;
+
+/// <summary>What <see cref="SnapshotUpdater"/> did for one step.</summary>
+public sealed class SnapshotResult
+{
+    public List<Diagnostic> Diagnostics { get; } = [];
+
+    /// <summary>The step's fingerprint over content and properties; none when the step failed.</summary>
+    public ContentHash Fingerprint { get; set; }
+
+    /// <summary>Stale outputs that were removed so the step redoes them.</summary>
+    public List<string> RemovedOutputs { get; } = [];
+
+    /// <summary>True when the compile stamp was rewritten, so CoreCompile runs.</summary>
+    public bool StampWritten { get; set; }
+
+    /// <summary>True when the snapshot file was rewritten (false when nothing changed).</summary>
+    public bool SnapshotWritten { get; set; }
+
+    public SnapshotStats? Stats { get; set; }
+
+    public bool Failed => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
+}

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.FileSystem;
+
+namespace IncrementalWatch.Snapshots;
+
+/// <summary>
+/// Runs one build step's check: load the previous snapshot, take the new one, compare them by
+/// content, invalidate exactly the stale work (always something the build produced, never a
+/// source), then record the new snapshot. Invalidation comes first, so a build that stops half
+/// way still redoes the work next time.
+/// </summary>
+public static class SnapshotUpdater
+{
+    /// <summary>Per-file messages shown before the rest are summed up in one line.</summary>
+    public const int MaxListedChanges = 25;
+
+    public static SnapshotResult Run(SnapshotRequest request)
+    {
+        var result = new SnapshotResult();
+        Snapshot? previous = LoadPrevious(request.SnapshotPath, result, out bool unusable);
+        var previousSection = previous?.Find(SectionName(request.Step));
+
+        var properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in request.Properties)
+        {
+            properties[pair.Key] = pair.Value;
+        }
+
+        if (!AddPackageVersions(request, properties, result))
+        {
+            return result;
+        }
+
+        var taken = SnapshotTaker.Take(SectionName(request.Step), request.Inputs, properties, previousSection);
+        result.Stats = taken.Stats;
+        foreach (var bad in taken.Unreadable)
+        {
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3001", bad.Path, bad.Path, bad.Reason));
+        }
+
+        if (result.Failed)
+        {
+            return result;
+        }
+
+        var section = taken.Section;
+        result.Fingerprint = section.Fingerprint();
+        bool everything = previousSection is null;
+        if (everything && !unusable)
+        {
+            result.Diagnostics.Add(Diagnostic.Create("IW1007", request.Step.ToString().ToLowerInvariant(), request.ProjectName, EverythingPhrase(request.Step)));
+        }
+
+        var diff = everything ? null : SectionDiff.Compare(previousSection!, section);
+        try
+        {
+            Invalidate(request, section, diff, result);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Already reported; the snapshot is not advanced so the next build tries again.
+            return result;
+        }
+
+        if (result.Failed)
+        {
+            return result;
+        }
+
+        try
+        {
+            result.SnapshotWritten = SnapshotFile.Save(request.SnapshotPath, (previous ?? new Snapshot()).With(section));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3003", request.SnapshotPath, request.SnapshotPath, ex.Message));
+            return result;
+        }
+
+        var stats = taken.Stats;
+        result.Diagnostics.Add(Diagnostic.Create(
+            "IW1000",
+            request.ProjectName,
+            request.Step.ToString().ToLowerInvariant(),
+            stats.Inputs,
+            stats.Hashed,
+            stats.HashedBytes,
+            stats.Reused,
+            ((long)stats.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)));
+        return result;
+    }
+
+    public static string SectionName(BuildStep step) => step.ToString().ToLowerInvariant();
+
+    private static Snapshot? LoadPrevious(string path, SnapshotResult result, out bool unusable)
+    {
+        unusable = false;
+        try
+        {
+            return SnapshotFile.Load(path);
+        }
+        catch (SnapshotFormatException ex) when (ex.Problem == SnapshotProblem.FutureFormat)
+        {
+            unusable = true;
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW2002", path, path, ex.Format, SnapshotFile.CurrentFormat));
+        }
+        catch (SnapshotFormatException ex)
+        {
+            unusable = true;
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW2001", path, path, ex.Detail));
+        }
+
+        return null;
+    }
+
+    private static bool AddPackageVersions(SnapshotRequest request, SortedDictionary<string, string> properties, SnapshotResult result)
+    {
+        if (string.IsNullOrEmpty(request.AssetsFile) || !File.Exists(request.AssetsFile))
+        {
+            return true;
+        }
+
+        try
+        {
+            foreach (var (id, version) in PackageVersions.Read(request.AssetsFile))
+            {
+                properties[PackageVersions.PropertyPrefix + id] = version;
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3004", request.AssetsFile, request.AssetsFile, ex.Message));
+            return false;
+        }
+    }
+
+    private static void Invalidate(SnapshotRequest request, SnapshotSection section, SectionDiff? diff, SnapshotResult result)
+    {
+        if (request.Step == BuildStep.Compile)
+        {
+            InvalidateCompilation(request, section, diff, result);
+            return;
+        }
+
+        // Resources and copies: each stale output is made from one input, so remove just that one.
+        var stale = diff is null
+            ? section.Entries.Values.Where(e => e.Exists)
+            : diff.Inputs.Where(c => c.Kind != ChangeKind.Removed).Select(c => c.After!);
+        foreach (var entry in stale)
+        {
+            if (entry.Output.Length == 0)
+            {
+                continue;
+            }
+
+            RemoveOutput(entry.Output, result);
+        }
+
+        if (diff is not null)
+        {
+            ReportChanges(request, diff, c => OutputPhrase(request.Step, c.Current.Output), result);
+        }
+    }
+
+    private static void InvalidateCompilation(SnapshotRequest request, SnapshotSection section, SectionDiff? diff, SnapshotResult result)
+    {
+        string stamp = request.CompileStampPath ?? throw new ArgumentException("The compile step needs a stamp path.", nameof(request));
+        byte[] content = Encoding.UTF8.GetBytes(result.Fingerprint + "\n");
+        try
+        {
+            // With no usable previous snapshot, rewrite the stamp even if its text matches: the
+            // outputs may come from anywhere (a restored cache, a build without the package).
+            result.StampWritten = diff is null
+                ? WriteAlways(stamp, content)
+                : AtomicFile.WriteIfDifferent(stamp, content);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3003", stamp, stamp, ex.Message));
+            throw;
+        }
+
+        if (diff is not null)
+        {
+            ReportChanges(request, diff, _ => "compilation will be redone", result);
+        }
+    }
+
+    private static bool WriteAlways(string path, byte[] content)
+    {
+        AtomicFile.Write(path, content);
+        return true;
+    }
+
+    private static void RemoveOutput(string output, SnapshotResult result)
+    {
+        try
+        {
+            if (File.Exists(output))
+            {
+                File.Delete(output);
+                result.RemovedOutputs.Add(output);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3002", output, output, ex.Message));
+            throw;
+        }
+    }
+
+    private static void ReportChanges(SnapshotRequest request, SectionDiff diff, Func<InputChange, string> phrase, SnapshotResult result)
+    {
+        int listed = 0;
+        foreach (var change in diff.Inputs.OrderBy(c => c.Current.Path, StringComparer.Ordinal))
+        {
+            if (listed++ == MaxListedChanges)
+            {
+                result.Diagnostics.Add(Diagnostic.Create("IW1008", diff.Inputs.Count - MaxListedChanges, request.ProjectName, request.SnapshotPath));
+                break;
+            }
+
+            string code = change.Kind switch
+            {
+                ChangeKind.Added => "IW1003",
+                ChangeKind.Removed => "IW1004",
+                _ when change.TimestampDidNotAdvance => "IW1001",
+                _ => "IW1002",
+            };
+            string path = change.Current.Path;
+            result.Diagnostics.Add(Diagnostic.Create(code, path, phrase(change)));
+        }
+
+        foreach (var property in diff.Properties)
+        {
+            string what = request.Step == BuildStep.Compile ? "compilation will be redone" : EverythingPhrase(request.Step);
+            result.Diagnostics.Add(property.Name.StartsWith(PackageVersions.PropertyPrefix, StringComparison.Ordinal)
+                ? Diagnostic.Create("IW1006", property.Name[PackageVersions.PropertyPrefix.Length..], property.Before ?? "none", property.After ?? "none", what)
+                : Diagnostic.Create("IW1005", property.Name, property.Before ?? string.Empty, property.After ?? string.Empty, what));
+        }
+    }
+
+    private static string OutputPhrase(BuildStep step, string? output) => step switch
+    {
+        BuildStep.Resources => $"its resources will be regenerated ({Path.GetFileName(output)})",
+        BuildStep.Copy => $"its copy will be redone ({output})",
+        _ => "compilation will be redone",
+    };
+
+    private static string EverythingPhrase(BuildStep step) => step switch
+    {
+        BuildStep.Resources => "every .resx is regenerated",
+        BuildStep.Copy => "every file is copied to the output folder again",
+        _ => "the project is compiled",
+    };
+}

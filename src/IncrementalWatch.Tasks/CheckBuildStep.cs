@@ -1,0 +1,84 @@
+using IncrementalWatch.Snapshots;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace IncrementalWatch.Tasks;
+
+/// <summary>
+/// Runs just before a build step (resource generation, compilation, copying to the output
+/// folder): snapshots the step's inputs by content, compares with the previous snapshot, and
+/// invalidates exactly the stale work so MSBuild redoes it.
+/// </summary>
+public sealed class CheckBuildStep : IncrementalWatchTask
+{
+    /// <summary>Resources, Compile or Copy.</summary>
+    [Required]
+    public string Step { get; set; } = string.Empty;
+
+    [Required]
+    public string ProjectName { get; set; } = string.Empty;
+
+    /// <summary>The project's snapshot file.</summary>
+    [Required]
+    public string SnapshotFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The step's inputs, with metadata IncrementalWatchKind (an <see cref="InputKind"/>) and,
+    /// for resources and copies, IncrementalWatchOutput (the output made from that input).
+    /// </summary>
+    public ITaskItem[] Inputs { get; set; } = [];
+
+    /// <summary>Output-shaping properties: the item spec is the name, metadata Value the value.</summary>
+    public ITaskItem[] Properties { get; set; } = [];
+
+    /// <summary>For Compile: the stamp file listed in CustomAdditionalCompileInputs.</summary>
+    public string? CompileStampFile { get; set; }
+
+    /// <summary>For Compile: project.assets.json, for the resolved package versions.</summary>
+    public string? AssetsFile { get; set; }
+
+    /// <summary>The step's content fingerprint (hex), for tools and CI cache keys.</summary>
+    [Output]
+    public string Fingerprint { get; private set; } = string.Empty;
+
+    /// <summary>Stale outputs removed so the step redoes them.</summary>
+    [Output]
+    public ITaskItem[] RemovedOutputs { get; private set; } = [];
+
+    protected override void ExecuteCore()
+    {
+        if (!Enum.TryParse(Step, ignoreCase: true, out BuildStep step) || !Enum.IsDefined(step))
+        {
+            throw new InvalidDataException($"Step '{Step}' is not one of {string.Join(", ", Enum.GetNames<BuildStep>())}.");
+        }
+
+        var inputs = new List<InputSpec>(Inputs.Length);
+        foreach (var item in Inputs)
+        {
+            string kindText = item.GetMetadata("IncrementalWatchKind");
+            if (!Enum.TryParse(kindText, ignoreCase: true, out InputKind kind))
+            {
+                throw new InvalidDataException($"The input '{item.ItemSpec}' has IncrementalWatchKind '{kindText}', which is not an input kind.");
+            }
+
+            inputs.Add(new InputSpec(kind, item.GetMetadata("FullPath"), item.GetMetadata("IncrementalWatchOutput")));
+        }
+
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in Properties)
+        {
+            properties[item.ItemSpec] = item.GetMetadata("Value");
+        }
+
+        var result = SnapshotUpdater.Run(new SnapshotRequest(
+            ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile));
+
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            Report(diagnostic);
+        }
+
+        Fingerprint = result.Fingerprint.IsNone ? string.Empty : result.Fingerprint.ToString();
+        RemovedOutputs = result.RemovedOutputs.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
+    }
+}

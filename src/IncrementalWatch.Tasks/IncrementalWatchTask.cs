@@ -1,0 +1,47 @@
+using IncrementalWatch.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace IncrementalWatch.Tasks;
+
+/// <summary>
+/// The base of every IncrementalWatch task: runs the work, turns expected failures (I/O, bad
+/// data) into coded errors that name the file, and succeeds only when no error was logged.
+/// </summary>
+public abstract class IncrementalWatchTask : Microsoft.Build.Utilities.Task
+{
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteCore();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            Report(Diagnostic.Create("IW3000", GetType().Name, ex.Message));
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    protected abstract void ExecuteCore();
+
+    /// <summary>Logs a coded diagnostic at the severity its code carries.</summary>
+    protected void Report(Diagnostic diagnostic)
+    {
+        // The text goes in as an argument so braces in paths are never read as format items.
+        switch (diagnostic.Severity)
+        {
+            case DiagnosticSeverity.Error:
+                Log.LogError(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, "{0}", diagnostic.Message);
+                break;
+            case DiagnosticSeverity.Warning:
+                Log.LogWarning(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, "{0}", diagnostic.Message);
+                break;
+            default:
+                var importance = diagnostic.IsLowImportance ? MessageImportance.Low : MessageImportance.Normal;
+                Log.LogMessage(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, importance, "{0}", diagnostic.Message);
+                break;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+namespace App.Features;
+
+public sealed class Beta;
