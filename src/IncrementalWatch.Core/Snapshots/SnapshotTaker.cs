@@ -58,7 +58,8 @@ public static class SnapshotTaker
                     return;
                 }
 
-                if (known.TryGetValue(path, out var before) && before.Facts == facts && facts.Trusted && !before.Racy)
+                known.TryGetValue(path, out var before);
+                if (before is not null && before.Facts == facts && facts.Trusted && !before.Racy)
                 {
                     examined[path] = new Examined(facts, before.Hash, racy);
                     return;
@@ -67,7 +68,12 @@ public static class SnapshotTaker
                 var hash = ContentHash.OfFile(path);
                 Interlocked.Add(ref hashedBytes, facts.Length);
                 Interlocked.Increment(ref hashed);
-                examined[path] = new Examined(facts, hash, racy);
+
+                // A racy entry that checks out unchanged stays marked: clearing the mark would
+                // rewrite the snapshot on a build where nothing changed. It costs one re-hash
+                // of that file per build until the section changes for another reason.
+                bool stillRacy = before is not null && before.Racy && before.Facts == facts && before.Hash == hash;
+                examined[path] = new Examined(facts, hash, racy || stillRacy);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -1,0 +1,63 @@
+using IncrementalWatch.Snapshots;
+using IncrementalWatch.Tests.Support;
+using Xunit.Abstractions;
+
+namespace IncrementalWatch.Tests.Integration;
+
+/// <summary>
+/// A second build with no change does no real work: shown from the binary log, and the
+/// snapshot files are not rewritten.
+/// </summary>
+public sealed class NoOpBuildTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Second_build_without_changes_does_no_real_work_and_keeps_the_snapshot()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        ws.BuildOk();
+        string[] watched =
+        [
+            "App/obj/Debug/net10.0/App.csproj.iwsnapshot",
+            "Lib/obj/Debug/net10.0/Lib.csproj.iwsnapshot",
+            "App/obj/Debug/net10.0/App.Strings.resources",
+            "Lib/obj/Debug/net10.0/Lib.LibStrings.resources",
+            "App/bin/Debug/net10.0/app-data.txt",
+            "App/bin/Debug/net10.0/App.dll",
+        ];
+        var before = watched.ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(ws.PathOf(f)), File.ReadAllBytes(ws.PathOf(f))));
+
+        var second = ws.BuildOk();
+        var log = new Binlog(ws.LastBinlog!);
+        Assert.DoesNotMatch(@"IW100[1-8]", second.Output);
+
+        foreach (string project in new[] { "App.csproj", "Lib.csproj" })
+        {
+            var compile = log.Targets(project, "CoreCompile");
+            Assert.NotEmpty(compile);
+            Assert.All(compile, t => Assert.True(t.Skipped && log.TasksIn(t).Count == 0, $"{project}: CoreCompile ran"));
+
+            var copy = log.Targets(project, "_CopyOutOfDateSourceItemsToOutputDirectory");
+            Assert.NotEmpty(copy);
+            Assert.All(copy, t => Assert.True(t.Skipped && log.TasksIn(t).Count == 0, $"{project}: copy to output ran"));
+
+            // The snapshot did run: the checks are there, they just found nothing to do.
+            Assert.Contains(log.Targets(project, "_IncrementalWatchCheckCompile"), t => !t.Skipped);
+        }
+
+        var messages = log.Messages().ToList();
+        Assert.DoesNotContain(messages, m => m.Contains("Processing resource file", StringComparison.Ordinal));
+        Assert.Contains(messages, m => m.Contains("No resources are out of date", StringComparison.Ordinal));
+
+        foreach (string file in watched)
+        {
+            var (time, bytes) = before[file];
+            Assert.True(time == File.GetLastWriteTimeUtc(ws.PathOf(file)), $"{file} was rewritten by a no-op build");
+            Assert.Equal(bytes, File.ReadAllBytes(ws.PathOf(file)));
+        }
+
+        // And the snapshot is a whole, current-format file with all three steps.
+        var snapshot = SnapshotFile.Load(ws.PathOf(watched[0]))!;
+        Assert.Equal(["compile", "copy", "resources"], snapshot.Sections.Keys);
+        ws.Pass();
+    }
+}

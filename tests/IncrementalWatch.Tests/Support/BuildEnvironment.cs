@@ -1,0 +1,30 @@
+namespace IncrementalWatch.Tests.Support;
+
+/// <summary>The environment for a `dotnet` child process started by a test.</summary>
+public static class BuildEnvironment
+{
+    /// <summary>
+    /// Removes what `dotnet test` passes down from its own MSBuild (paths to its MSBuild and
+    /// SDK resolvers) so the child build is a plain user build, and sets NUGET_PACKAGES.
+    /// </summary>
+    public static Dictionary<string, string?> Clean(string? packagesDirectory)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry pair in Environment.GetEnvironmentVariables())
+        {
+            string key = (string)pair.Key;
+            if (key.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && !key.Equals("MSBUILDDISABLENODEREUSE", StringComparison.OrdinalIgnoreCase))
+            {
+                environment[key] = null;
+            }
+        }
+
+        environment["DOTNET_HOST_PATH"] = null;
+        if (packagesDirectory is not null)
+        {
+            environment["NUGET_PACKAGES"] = packagesDirectory;
+        }
+
+        return environment;
+    }
+}
