@@ -49,7 +49,8 @@ public sealed record Diagnostic(string Code, string Message, string? File = null
     public static IReadOnlyDictionary<string, string> All()
     {
         var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        using var set = Resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!;
+        // The set belongs to the ResourceManager's cache: disposing it would break later lookups.
+        var set = Resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!;
         foreach (System.Collections.DictionaryEntry entry in set)
         {
             all[(string)entry.Key] = (string)entry.Value!;

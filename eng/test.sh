@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test (unit, task and integration: the integration tests pack the package from
+# these sources into a private feed and build testassets/ through it). Ends with one line,
+# "tests: N passed, N failed", counted from the TRX results, and exits non-zero on failure.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$root/artifacts/test-results"
+rm -rf "$results"
+
+dotnet test "$root/IncrementalWatch.sln" -nologo -tl:off \
+  --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; found=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  found=1
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  p="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<< "$counters")"
+  f="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<< "$counters")"
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+
+if [[ $found -eq 0 ]]; then
+  echo "no test results were written" >&2
+  status=1
+fi
+if [[ $status -ne 0 && $failed -eq 0 ]]; then
+  failed=1 # the run itself failed (build error, crash): never report it as clean
+fi
+echo "tests: $passed passed, $failed failed"
+[[ $status -eq 0 && $failed -eq 0 && $passed -gt 0 ]]

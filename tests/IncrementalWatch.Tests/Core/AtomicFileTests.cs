@@ -1,0 +1,60 @@
+using IncrementalWatch.FileSystem;
+using IncrementalWatch.Snapshots;
+
+namespace IncrementalWatch.Tests.Core;
+
+public sealed class AtomicFileTests
+{
+    [Fact]
+    public void Concurrent_writers_never_leave_a_partial_snapshot_for_a_reader()
+    {
+        using var dir = new Support.TempDirectory();
+        string path = Path.Combine(dir.Path, "shared.iwsnapshot");
+
+        // Two large, different snapshots written over each other while a reader parses.
+        Snapshot Make(string tag) => new([new SnapshotSection("compile",
+            Enumerable.Range(0, 2000).Select(i => new SnapshotEntry(InputKind.Compile, $"/src/{tag}/{i}.cs", "", new FileFacts(true, i, i, i, 1, (ulong)i, true), ContentHash.OfText(tag + i), false)),
+            [])]);
+        var first = Make("a");
+        var second = Make("b");
+        SnapshotFile.Save(path, first);
+
+        var stop = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        int reads = 0;
+        var writers = new[] { first, second }.Select(s => Task.Run(() =>
+        {
+            while (DateTime.UtcNow < stop)
+            {
+                AtomicFile.Write(path, SnapshotFile.Serialize(s));
+            }
+        })).ToArray();
+        var reader = Task.Run(() =>
+        {
+            while (DateTime.UtcNow < stop)
+            {
+                var loaded = SnapshotFile.Load(path);
+                Assert.NotNull(loaded);
+                Assert.Equal(2000, loaded.Sections["compile"].Entries.Count);
+                reads++;
+            }
+        });
+
+        Assert.True(Task.WaitAll([.. writers, reader], TimeSpan.FromSeconds(60)));
+        Assert.True(reads > 10, $"only {reads} reads");
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
+    }
+
+    [Fact]
+    public void WriteIfDifferent_leaves_an_identical_file_untouched()
+    {
+        using var dir = new Support.TempDirectory();
+        string path = dir.File("f.txt", "same");
+        var time = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, time);
+
+        Assert.False(AtomicFile.WriteIfDifferent(path, "same"u8));
+        Assert.Equal(time, File.GetLastWriteTimeUtc(path));
+        Assert.True(AtomicFile.WriteIfDifferent(path, "other"u8));
+        Assert.Equal("other", File.ReadAllText(path));
+    }
+}

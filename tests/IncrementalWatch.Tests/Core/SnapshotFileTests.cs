@@ -1,0 +1,80 @@
+using System.Text;
+using IncrementalWatch.FileSystem;
+using IncrementalWatch.Snapshots;
+
+namespace IncrementalWatch.Tests.Core;
+
+public sealed class SnapshotFileTests
+{
+    private static Snapshot Sample() => new([
+        new SnapshotSection(
+            "compile",
+            [
+                new SnapshotEntry(InputKind.Compile, "/src/a b.cs", "", new FileFacts(true, 10, 1_700_000_000_123_456_789, 1_700_000_001_000_000_000, 2049, 77, true), ContentHash.OfText("a"), Racy: false),
+                new SnapshotEntry(InputKind.Resx, "/src/odd\tname%.resx", "/obj/x.resources", new FileFacts(true, 3, 5, 6, 0, 0, false), ContentHash.OfText("b"), Racy: true),
+                new SnapshotEntry(InputKind.Compile, "/src/gone.cs", "", FileFacts.Missing, ContentHash.None, Racy: false),
+            ],
+            [new("DefineConstants", "DEBUG;TRACE"), new("package:Foo", "1.0.0")]),
+        new SnapshotSection("copy", [], []),
+    ]);
+
+    [Fact]
+    public void Round_trips_every_field_including_odd_paths()
+    {
+        var original = Sample();
+        var bytes = SnapshotFile.Serialize(original);
+        var parsed = SnapshotFile.Parse("x", bytes);
+
+        Assert.Equal(original.Sections.Keys, parsed.Sections.Keys);
+        var before = original.Sections["compile"];
+        var after = parsed.Sections["compile"];
+        Assert.Equal(before.Entries.Values, after.Entries.Values);
+        Assert.Equal(before.Properties, after.Properties);
+        Assert.Equal(before.Fingerprint(), after.Fingerprint());
+        Assert.Equal(bytes, SnapshotFile.Serialize(parsed));
+    }
+
+    [Fact]
+    public void Every_truncation_is_detected()
+    {
+        var bytes = SnapshotFile.Serialize(Sample());
+        for (int length = 0; length < bytes.Length; length++)
+        {
+            var ex = Assert.Throws<SnapshotFormatException>(() => SnapshotFile.Parse("snap", bytes[..length]));
+            Assert.Equal(SnapshotProblem.Corrupt, ex.Problem);
+        }
+    }
+
+    [Fact]
+    public void A_changed_byte_in_the_body_is_detected()
+    {
+        var bytes = SnapshotFile.Serialize(Sample());
+        int index = Encoding.UTF8.GetString(bytes).IndexOf("DEBUG", StringComparison.Ordinal);
+        bytes[index] = (byte)'X';
+        Assert.Equal(SnapshotProblem.Corrupt, Assert.Throws<SnapshotFormatException>(() => SnapshotFile.Parse("snap", bytes)).Problem);
+    }
+
+    [Fact]
+    public void A_future_format_is_reported_as_such()
+    {
+        var ex = Assert.Throws<SnapshotFormatException>(() => SnapshotFile.Parse("snap", "IWSNAP 7\nsum 00\n"u8.ToArray()));
+        Assert.Equal(SnapshotProblem.FutureFormat, ex.Problem);
+        Assert.Equal(7, ex.Format);
+    }
+
+    [Fact]
+    public void A_missing_file_is_no_snapshot_rather_than_an_error()
+    {
+        using var dir = new Support.TempDirectory();
+        Assert.Null(SnapshotFile.Load(Path.Combine(dir.Path, "none.iwsnapshot")));
+    }
+
+    [Fact]
+    public void Saving_the_same_snapshot_twice_writes_once()
+    {
+        using var dir = new Support.TempDirectory();
+        string path = Path.Combine(dir.Path, "s.iwsnapshot");
+        Assert.True(SnapshotFile.Save(path, Sample()));
+        Assert.False(SnapshotFile.Save(path, Sample()));
+    }
+}

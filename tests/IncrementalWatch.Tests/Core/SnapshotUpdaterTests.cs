@@ -1,0 +1,112 @@
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.Snapshots;
+
+namespace IncrementalWatch.Tests.Core;
+
+public sealed class SnapshotUpdaterTests
+{
+    private static readonly Dictionary<string, string> NoProperties = [];
+
+    [Fact]
+    public void Compile_stamp_is_rewritten_only_when_content_or_properties_change()
+    {
+        using var dir = new Support.TempDirectory();
+        string source = dir.File("src/a.cs", "v1");
+        var request = new SnapshotRequest("P", Path.Combine(dir.Path, "obj/p.iwsnapshot"), BuildStep.Compile, [new(InputKind.Compile, source)], NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile"));
+
+        var first = SnapshotUpdater.Run(request);
+        Assert.True(first.StampWritten);
+        Assert.Contains(first.Diagnostics, d => d.Code == "IW1007");
+
+        var same = SnapshotUpdater.Run(request);
+        Assert.False(same.StampWritten);
+        Assert.False(same.SnapshotWritten);
+        Assert.DoesNotContain(same.Diagnostics, d => d.Code != "IW1000");
+
+        File.WriteAllText(source, "v2");
+        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddHours(-1));
+        var changed = SnapshotUpdater.Run(request);
+        Assert.True(changed.StampWritten);
+        Assert.Contains(changed.Diagnostics, d => d.Code == "IW1001" && d.Message.Contains(source));
+
+        var release = SnapshotUpdater.Run(request with { Properties = new Dictionary<string, string> { ["Configuration"] = "Release" } });
+        Assert.True(release.StampWritten);
+        Assert.Contains(release.Diagnostics, d => d.Code == "IW1005" && d.Message.Contains("Configuration"));
+    }
+
+    [Fact]
+    public void Resources_and_copies_remove_only_the_stale_output()
+    {
+        using var dir = new Support.TempDirectory();
+        string changed = dir.File("src/a.txt", "a1");
+        string unchanged = dir.File("src/b.txt", "b1");
+        string changedCopy = dir.File("bin/a.txt", "a1");
+        string unchangedCopy = dir.File("bin/b.txt", "b1");
+        var request = new SnapshotRequest("P", Path.Combine(dir.Path, "obj/p.iwsnapshot"), BuildStep.Copy,
+            [new(InputKind.CopyToOutput, changed, changedCopy), new(InputKind.CopyToOutput, unchanged, unchangedCopy)], NoProperties);
+
+        // The first run has no snapshot: every copy is redone.
+        var first = SnapshotUpdater.Run(request);
+        Assert.Equal(2, first.RemovedOutputs.Count);
+        File.WriteAllText(changedCopy, "a1");
+        File.WriteAllText(unchangedCopy, "b1");
+
+        File.WriteAllText(changed, "a2");
+        var second = SnapshotUpdater.Run(request);
+        Assert.Equal([changedCopy], second.RemovedOutputs);
+        Assert.True(File.Exists(unchangedCopy));
+        Assert.Equal("a2", File.ReadAllText(changed));
+    }
+
+    [Fact]
+    public void A_corrupt_snapshot_warns_once_and_counts_everything_as_changed()
+    {
+        using var dir = new Support.TempDirectory();
+        string snapshot = dir.File("obj/p.iwsnapshot", "IWSNAP 1\nsum nonsense\n");
+        string stamp = dir.File("obj/p.iwcompile", "whatever\n");
+        File.SetLastWriteTimeUtc(stamp, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var request = new SnapshotRequest("P", snapshot, BuildStep.Compile, [new(InputKind.Compile, dir.File("a.cs", "x"))], NoProperties, stamp);
+
+        var result = SnapshotUpdater.Run(request);
+
+        var warning = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Warning);
+        Assert.Equal("IW2001", warning.Code);
+        Assert.Equal(snapshot, warning.File);
+        Assert.True(result.StampWritten);
+        Assert.True(File.GetLastWriteTimeUtc(stamp) > DateTime.UtcNow.AddMinutes(-1));
+        Assert.NotNull(SnapshotFile.Load(snapshot));
+    }
+
+    [Fact]
+    public void An_unreadable_input_is_an_error_and_the_snapshot_is_not_advanced()
+    {
+        using var dir = new Support.TempDirectory();
+        string bad = Path.Combine(dir.Path, "bad.cs");
+        Directory.CreateDirectory(bad);
+        string snapshot = Path.Combine(dir.Path, "obj/p.iwsnapshot");
+        var result = SnapshotUpdater.Run(new SnapshotRequest("P", snapshot, BuildStep.Compile, [new(InputKind.Compile, bad)], NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile")));
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal("IW3001", error.Code);
+        Assert.Equal(bad, error.File);
+        Assert.Contains(bad, error.Message);
+        Assert.False(File.Exists(snapshot));
+    }
+
+    [Fact]
+    public void A_changed_package_version_is_reported_and_recompiles()
+    {
+        using var dir = new Support.TempDirectory();
+        string assets = dir.File("obj/project.assets.json", """{ "libraries": { "Foo/1.0": { "type": "package" } } }""");
+        var request = new SnapshotRequest("P", Path.Combine(dir.Path, "obj/p.iwsnapshot"), BuildStep.Compile, [], NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile"), assets);
+        SnapshotUpdater.Run(request);
+
+        File.WriteAllText(assets, """{ "libraries": { "Foo/1.0.0": { "type": "package" } } }""");
+        Assert.False(SnapshotUpdater.Run(request).StampWritten);
+
+        File.WriteAllText(assets, """{ "libraries": { "Foo/1.1.0": { "type": "package" } } }""");
+        var bumped = SnapshotUpdater.Run(request);
+        Assert.True(bumped.StampWritten);
+        Assert.Contains(bumped.Diagnostics, d => d.Code == "IW1006" && d.Message.Contains("Foo now resolves to 1.1.0 (was 1.0.0)"));
+    }
+}

@@ -1,0 +1,88 @@
+using IncrementalWatch.Tasks;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace IncrementalWatch.Tests.Tasks;
+
+public sealed class CheckBuildStepTests
+{
+    [Fact]
+    public void Logs_a_coded_message_at_normal_importance_for_a_hidden_change()
+    {
+        using var dir = new Support.TempDirectory();
+        string source = dir.File("a.cs", "v1");
+        var engine = new FakeBuildEngine();
+        CheckBuildStep Make() => new()
+        {
+            BuildEngine = engine,
+            Step = "Compile",
+            ProjectName = "P",
+            SnapshotFile = Path.Combine(dir.Path, "obj/p.iwsnapshot"),
+            CompileStampFile = Path.Combine(dir.Path, "obj/p.iwcompile"),
+            Inputs = [Item(source, "Compile")],
+            Properties = [new TaskItem("Configuration", new Dictionary<string, string> { ["Value"] = "Debug" })],
+        };
+
+        var first = Make();
+        Assert.True(first.Execute());
+        Assert.Matches("^[0-9a-f]{32}$", first.Fingerprint);
+
+        File.WriteAllText(source, "v2");
+        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddHours(-1));
+        engine.Messages.Clear();
+        var second = Make();
+        Assert.True(second.Execute());
+
+        var message = Assert.Single(engine.Messages, m => m.Code == "IW1001");
+        Assert.Equal(MessageImportance.Normal, message.Importance);
+        Assert.Contains(source, message.Message);
+        Assert.NotEqual(first.Fingerprint, second.Fingerprint);
+        Assert.Contains(engine.Messages, m => m.Code == "IW1000" && m.Importance == MessageImportance.Low);
+    }
+
+    [Fact]
+    public void An_unknown_input_kind_is_an_error_naming_the_item_not_a_crash()
+    {
+        using var dir = new Support.TempDirectory();
+        var engine = new FakeBuildEngine();
+        var task = new CheckBuildStep
+        {
+            BuildEngine = engine,
+            Step = "Compile",
+            ProjectName = "P",
+            SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
+            CompileStampFile = Path.Combine(dir.Path, "p.iwcompile"),
+            Inputs = [Item(dir.File("x.cs", "x"), "Sourcery")],
+        };
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("IW3000", error.Code);
+        Assert.Contains("x.cs", error.Message);
+        Assert.Contains("Sourcery", error.Message);
+    }
+
+    [Fact]
+    public void A_path_with_braces_is_logged_verbatim()
+    {
+        using var dir = new Support.TempDirectory();
+        string bad = Path.Combine(dir.Path, "{0}{1}.cs");
+        Directory.CreateDirectory(bad);
+        var engine = new FakeBuildEngine();
+        var task = new CheckBuildStep
+        {
+            BuildEngine = engine,
+            Step = "Compile",
+            ProjectName = "P",
+            SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
+            CompileStampFile = Path.Combine(dir.Path, "p.iwcompile"),
+            Inputs = [Item(bad, "Compile")],
+        };
+
+        Assert.False(task.Execute());
+        Assert.Contains("{0}{1}.cs", Assert.Single(engine.Errors).Message);
+    }
+
+    private static TaskItem Item(string path, string kind) =>
+        new(path, new Dictionary<string, string> { ["IncrementalWatchKind"] = kind });
+}
