@@ -70,12 +70,18 @@ public sealed class CheckBuildStep : IncrementalWatchTask
             properties[item.ItemSpec] = item.GetMetadata("Value");
         }
 
-        var result = SnapshotUpdater.Run(new SnapshotRequest(
-            ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile));
+        var request = new SnapshotRequest(ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile);
+        var result = SnapshotUpdater.Run(request);
 
         foreach (var diagnostic in result.Diagnostics)
         {
             Report(diagnostic);
+        }
+
+        // The cost summary is for detailed logs and binlogs; skip formatting it otherwise.
+        if (result.Stats is not null && !result.Failed && Log.LogsMessagesOfImportance(MessageImportance.Low))
+        {
+            Report(SnapshotUpdater.Summary(request, result.Stats));
         }
 
         Fingerprint = result.Fingerprint.IsNone ? string.Empty : result.Fingerprint.ToString();

@@ -35,6 +35,9 @@ public sealed class SectionDiff
         Properties = properties;
     }
 
+    /// <summary>No difference at all.</summary>
+    public static SectionDiff Empty { get; } = new([], []);
+
     public IReadOnlyList<InputChange> Inputs { get; }
 
     public IReadOnlyList<PropertyChange> Properties { get; }
@@ -70,6 +73,11 @@ public sealed class SectionDiff
         var properties = new List<PropertyChange>();
         foreach (var (name, value) in after.Properties)
         {
+            if (name.StartsWith(SnapshotUpdater.CachePropertyPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             before.Properties.TryGetValue(name, out string? old);
             if (old != value)
             {
@@ -79,7 +87,7 @@ public sealed class SectionDiff
 
         foreach (var (name, old) in before.Properties)
         {
-            if (!after.Properties.ContainsKey(name))
+            if (!after.Properties.ContainsKey(name) && !name.StartsWith(SnapshotUpdater.CachePropertyPrefix, StringComparison.Ordinal))
             {
                 properties.Add(new PropertyChange(name, old, null));
             }

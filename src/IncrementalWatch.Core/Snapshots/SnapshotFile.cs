@@ -56,7 +56,7 @@ public static class SnapshotFile
                 body.Append("prop\t").Append(Escape(pair.Key)).Append('\t').Append(Escape(pair.Value)).Append('\n');
             }
 
-            foreach (var e in section.Entries.Values)
+            foreach (var e in section.OrderedEntries())
             {
                 var f = e.Facts;
                 body.Append("file\t").Append(e.Kind.ToString())
@@ -145,11 +145,18 @@ public static class SnapshotFile
             properties = [];
         }
 
+        // Parsed from spans: a snapshot of 10,000 inputs is read on every build, so only the
+        // strings that are kept (paths, names) are allocated.
+        var fields = new Range[12];
         int lineNumber = 2;
-        foreach (string line in body.Split('\n'))
+        var rest = body.AsSpan();
+        while (!rest.IsEmpty)
         {
+            int newline = rest.IndexOf('\n');
+            var line = newline < 0 ? rest : rest[..newline];
+            rest = newline < 0 ? [] : rest[(newline + 1)..];
             lineNumber++;
-            if (line.Length == 0)
+            if (line.IsEmpty)
             {
                 continue;
             }
@@ -159,24 +166,28 @@ public static class SnapshotFile
                 throw Corrupt(path, $"content after the end marker (line {lineNumber})");
             }
 
-            string[] parts = line.Split('\t');
-            switch (parts[0])
+            int count = line.Split(fields, '\t');
+            var tag = line[fields[0]];
+            if (tag.SequenceEqual("file") && count == 11 && name is not null)
             {
-                case "section" when parts.Length == 2:
-                    Flush();
-                    name = Unescape(parts[1]);
-                    break;
-                case "prop" when parts.Length == 3 && name is not null:
-                    properties.Add(new(Unescape(parts[1]), Unescape(parts[2])));
-                    break;
-                case "file" when parts.Length == 11 && name is not null:
-                    entries.Add(ParseEntry(path, parts, lineNumber));
-                    break;
-                case "end" when parts.Length == 1:
-                    ended = true;
-                    break;
-                default:
-                    throw Corrupt(path, $"line {lineNumber} is not a snapshot line");
+                entries.Add(ParseEntry(path, line, fields, lineNumber));
+            }
+            else if (tag.SequenceEqual("prop") && count == 3 && name is not null)
+            {
+                properties.Add(new(Unescape(line[fields[1]].ToString()), Unescape(line[fields[2]].ToString())));
+            }
+            else if (tag.SequenceEqual("section") && count == 2)
+            {
+                Flush();
+                name = Unescape(line[fields[1]].ToString());
+            }
+            else if (tag.SequenceEqual("end") && count == 1)
+            {
+                ended = true;
+            }
+            else
+            {
+                throw Corrupt(path, $"line {lineNumber} is not a snapshot line");
             }
         }
 
@@ -189,30 +200,31 @@ public static class SnapshotFile
         return new Snapshot(sections);
     }
 
-    private static SnapshotEntry ParseEntry(string path, string[] p, int lineNumber)
+    private static SnapshotEntry ParseEntry(string path, ReadOnlySpan<char> line, Range[] f, int lineNumber)
     {
-        if (!Enum.TryParse(p[1], ignoreCase: false, out InputKind kind)
-            || !long.TryParse(p[4], NumberStyles.Integer, CultureInfo.InvariantCulture, out long length)
-            || !long.TryParse(p[5], NumberStyles.Integer, CultureInfo.InvariantCulture, out long modified)
-            || !long.TryParse(p[6], NumberStyles.Integer, CultureInfo.InvariantCulture, out long changed)
-            || !ulong.TryParse(p[7], NumberStyles.None, CultureInfo.InvariantCulture, out ulong device)
-            || !ulong.TryParse(p[8], NumberStyles.None, CultureInfo.InvariantCulture, out ulong fileId))
+        if (!Enum.TryParse(line[f[1]], ignoreCase: false, out InputKind kind)
+            || !long.TryParse(line[f[4]], NumberStyles.Integer, CultureInfo.InvariantCulture, out long length)
+            || !long.TryParse(line[f[5]], NumberStyles.Integer, CultureInfo.InvariantCulture, out long modified)
+            || !long.TryParse(line[f[6]], NumberStyles.Integer, CultureInfo.InvariantCulture, out long changed)
+            || !ulong.TryParse(line[f[7]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong device)
+            || !ulong.TryParse(line[f[8]], NumberStyles.None, CultureInfo.InvariantCulture, out ulong fileId))
         {
             throw Corrupt(path, $"line {lineNumber} has a damaged field");
         }
 
-        bool exists = p[2] != "-";
+        var hashText = line[f[2]];
+        bool exists = !hashText.SequenceEqual("-");
         var hash = ContentHash.None;
-        if (exists && !ContentHash.TryParse(p[2], out hash))
+        if (exists && !ContentHash.TryParse(hashText, out hash))
         {
             throw Corrupt(path, $"line {lineNumber} has a damaged hash");
         }
 
-        string flags = p[3];
+        var flags = line[f[3]];
         var facts = exists
             ? new FileFacts(true, length, modified, changed, device, fileId, Trusted: !flags.Contains('u'))
             : FileFacts.Missing;
-        return new SnapshotEntry(kind, Unescape(p[9]), Unescape(p[10]), facts, hash, Racy: flags.Contains('r'));
+        return new SnapshotEntry(kind, Unescape(line[f[9]].ToString()), Unescape(line[f[10]].ToString()), facts, hash, Racy: flags.Contains('r'));
     }
 
     private static string Flags(SnapshotEntry e)

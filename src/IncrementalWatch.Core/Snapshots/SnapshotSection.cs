@@ -13,7 +13,7 @@ public sealed class SnapshotSection
     public SnapshotSection(string name, IEnumerable<SnapshotEntry> entries, IEnumerable<KeyValuePair<string, string>> properties)
     {
         Name = name;
-        Entries = new SortedDictionary<string, SnapshotEntry>(StringComparer.Ordinal);
+        Entries = new Dictionary<string, SnapshotEntry>(PathComparison.Comparer);
         foreach (var entry in entries)
         {
             Entries[entry.Key] = entry;
@@ -28,9 +28,32 @@ public sealed class SnapshotSection
 
     public string Name { get; }
 
-    public SortedDictionary<string, SnapshotEntry> Entries { get; }
+    /// <summary>The inputs by <see cref="SnapshotEntry.Key"/>; use <see cref="OrderedEntries"/> for a stable order.</summary>
+    public Dictionary<string, SnapshotEntry> Entries { get; }
 
     public SortedDictionary<string, string> Properties { get; }
+
+    /// <summary>The entries in key order, as they are written and fingerprinted.</summary>
+    public IEnumerable<SnapshotEntry> OrderedEntries() => Entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal);
+
+    /// <summary>True when both sections hold the same entries (stat facts included) and properties.</summary>
+    public bool SameAs(SnapshotSection other)
+    {
+        if (Name != other.Name || Entries.Count != other.Entries.Count || !Properties.SequenceEqual(other.Properties))
+        {
+            return false;
+        }
+
+        foreach (var (key, entry) in Entries)
+        {
+            if (!other.Entries.TryGetValue(key, out var theirs) || theirs != entry)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// One hash over what this section's outputs depend on: each input's role, path and content,
@@ -39,12 +62,12 @@ public sealed class SnapshotSection
     public ContentHash Fingerprint()
     {
         var text = new StringBuilder();
-        foreach (var entry in Entries.Values)
+        foreach (var entry in OrderedEntries())
         {
             text.Append(entry.Key).Append('\t').Append(entry.Exists ? entry.Hash.ToString() : "missing").Append('\n');
         }
 
-        foreach (var pair in Properties)
+        foreach (var pair in Properties.Where(p => !p.Key.StartsWith(SnapshotUpdater.CachePropertyPrefix, StringComparison.Ordinal)))
         {
             text.Append("prop\t").Append(pair.Key).Append('=').Append(pair.Value).Append('\n');
         }

@@ -40,28 +40,41 @@ public static class SnapshotTaker
         long racyCutoffNs = ((DateTime.UtcNow - RacyWindow).Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
         // One path can be several inputs (a file both compiled and copied); examine it once.
-        var paths = inputs.Select(i => Path.GetFullPath(i.Path)).Distinct(PathComparison.Comparer).ToArray();
-        var examined = new ConcurrentDictionary<string, Examined>(PathComparison.Comparer);
+        var fullPaths = new string[inputs.Count];
+        var indexOfPath = new Dictionary<string, int>(inputs.Count, PathComparison.Comparer);
+        var paths = new List<string>(inputs.Count);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            string path = FullPath(inputs[i].Path);
+            fullPaths[i] = path;
+            if (indexOfPath.TryAdd(path, paths.Count))
+            {
+                paths.Add(path);
+            }
+        }
+
+        var examined = new Examined?[paths.Count];
         var unreadable = new ConcurrentBag<UnreadableInput>();
         long hashedBytes = 0;
         int hashed = 0;
 
-        void Examine(string path)
+        void Examine(int index)
         {
+            string path = paths[index];
             try
             {
                 var facts = FileFactsReader.Read(path);
                 bool racy = facts.Exists && facts.LatestNs >= racyCutoffNs;
                 if (!facts.Exists)
                 {
-                    examined[path] = new Examined(facts, ContentHash.None, racy);
+                    examined[index] = new Examined(facts, ContentHash.None, racy);
                     return;
                 }
 
                 known.TryGetValue(path, out var before);
                 if (before is not null && before.Facts == facts && facts.Trusted && !before.Racy)
                 {
-                    examined[path] = new Examined(facts, before.Hash, racy);
+                    examined[index] = new Examined(facts, before.Hash, racy);
                     return;
                 }
 
@@ -73,7 +86,7 @@ public static class SnapshotTaker
                 // rewrite the snapshot on a build where nothing changed. It costs one re-hash
                 // of that file per build until the section changes for another reason.
                 bool stillRacy = before is not null && before.Racy && before.Facts == facts && before.Hash == hash;
-                examined[path] = new Examined(facts, hash, racy || stillRacy);
+                examined[index] = new Examined(facts, hash, racy || stillRacy);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -81,32 +94,51 @@ public static class SnapshotTaker
             }
         }
 
-        if (paths.Length >= ParallelThreshold)
+        if (paths.Count >= ParallelThreshold)
         {
-            Parallel.ForEach(paths, Examine);
+            Parallel.For(0, paths.Count, Examine);
         }
         else
         {
-            foreach (string path in paths)
+            for (int i = 0; i < paths.Count; i++)
             {
-                Examine(path);
+                Examine(i);
             }
         }
 
         var entries = new List<SnapshotEntry>(inputs.Count);
-        foreach (var input in inputs)
+        for (int i = 0; i < inputs.Count; i++)
         {
-            string path = Path.GetFullPath(input.Path);
-            if (examined.TryGetValue(path, out var e))
+            if (examined[indexOfPath[fullPaths[i]]] is { } e)
             {
-                string output = input.Output.Length == 0 ? string.Empty : Path.GetFullPath(input.Output);
-                entries.Add(new SnapshotEntry(input.Kind, path, output, e.Facts, e.Hash, e.Racy));
+                string output = inputs[i].Output.Length == 0 ? string.Empty : FullPath(inputs[i].Output);
+                entries.Add(new SnapshotEntry(inputs[i].Kind, fullPaths[i], output, e.Facts, e.Hash, e.Racy));
             }
         }
 
         var section = new SnapshotSection(sectionName, entries, properties);
-        var stats = new SnapshotStats(inputs.Count, hashed, paths.Length - hashed - unreadable.Count, hashedBytes, stopwatch.Elapsed);
+        var stats = new SnapshotStats(inputs.Count, hashed, paths.Count - hashed - unreadable.Count, hashedBytes, stopwatch.Elapsed);
         return new TakenSnapshot(section, stats, unreadable.OrderBy(u => u.Path, StringComparer.Ordinal).ToArray());
+    }
+
+    // MSBuild passes full, normalized paths (FullPath metadata); only others pay for GetFullPath.
+    private static string FullPath(string path) =>
+        Path.IsPathFullyQualified(path) && !HasDotSegment(path) ? path : Path.GetFullPath(path);
+
+    private static bool HasDotSegment(string path)
+    {
+        foreach (char separator in (ReadOnlySpan<char>)['/', '\\'])
+        {
+            string dot = string.Concat(separator, ".");
+            string dotDot = string.Concat(separator, "..");
+            if (path.Contains(dot + separator, StringComparison.Ordinal) || path.Contains(dotDot + separator, StringComparison.Ordinal)
+                || path.EndsWith(dot, StringComparison.Ordinal) || path.EndsWith(dotDot, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Dictionary<string, SnapshotEntry> IndexByPath(SnapshotSection? previous)

@@ -28,7 +28,7 @@ public static class SnapshotUpdater
             properties[pair.Key] = pair.Value;
         }
 
-        if (!AddPackageVersions(request, properties, result))
+        if (!AddPackageVersions(request, properties, previousSection, result))
         {
             return result;
         }
@@ -46,14 +46,16 @@ public static class SnapshotUpdater
         }
 
         var section = taken.Section;
-        result.Fingerprint = section.Fingerprint();
+        // Only compilation has a stamp to fill; other steps skip the cost of a fingerprint.
+        result.Fingerprint = request.Step == BuildStep.Compile ? section.Fingerprint() : ContentHash.None;
         bool everything = previousSection is null;
         if (everything && !unusable)
         {
             result.Diagnostics.Add(Diagnostic.Create("IW1007", request.Step.ToString().ToLowerInvariant(), request.ProjectName, EverythingPhrase(request.Step)));
         }
 
-        var diff = everything ? null : SectionDiff.Compare(previousSection!, section);
+        bool unchanged = !everything && previousSection!.SameAs(section);
+        var diff = everything ? null : unchanged ? SectionDiff.Empty : SectionDiff.Compare(previousSection!, section);
         try
         {
             Invalidate(request, section, diff, result);
@@ -71,7 +73,8 @@ public static class SnapshotUpdater
 
         try
         {
-            result.SnapshotWritten = SnapshotFile.Save(request.SnapshotPath, (previous ?? new Snapshot()).With(section));
+            // Unchanged (the usual no-op build): nothing to serialize, nothing to write.
+            result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, (previous ?? new Snapshot()).With(section));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -79,20 +82,26 @@ public static class SnapshotUpdater
             return result;
         }
 
-        var stats = taken.Stats;
-        result.Diagnostics.Add(Diagnostic.Create(
-            "IW1000",
-            request.ProjectName,
-            request.Step.ToString().ToLowerInvariant(),
-            stats.Inputs,
-            stats.Hashed,
-            stats.HashedBytes,
-            stats.Reused,
-            ((long)stats.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)));
         return result;
     }
 
+    /// <summary>Properties under this prefix are bookkeeping: kept, but neither diffed nor fingerprinted.</summary>
+    public const string CachePropertyPrefix = "cache:";
+
+    private const string AssetsCacheProperty = CachePropertyPrefix + "assets";
+
     public static string SectionName(BuildStep step) => step.ToString().ToLowerInvariant();
+
+    /// <summary>The IW1000 cost summary of a step, formatted only when someone logs it.</summary>
+    public static Diagnostic Summary(SnapshotRequest request, SnapshotStats stats) => Diagnostic.Create(
+        "IW1000",
+        request.ProjectName,
+        SectionName(request.Step),
+        stats.Inputs,
+        stats.Hashed,
+        stats.HashedBytes,
+        stats.Reused,
+        ((long)stats.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
 
     private static Snapshot? LoadPrevious(string path, SnapshotResult result, out bool unusable)
     {
@@ -115,15 +124,39 @@ public static class SnapshotUpdater
         return null;
     }
 
-    private static bool AddPackageVersions(SnapshotRequest request, SortedDictionary<string, string> properties, SnapshotResult result)
+    private static bool AddPackageVersions(SnapshotRequest request, SortedDictionary<string, string> properties, SnapshotSection? previous, SnapshotResult result)
     {
-        if (string.IsNullOrEmpty(request.AssetsFile) || !File.Exists(request.AssetsFile))
+        if (string.IsNullOrEmpty(request.AssetsFile))
         {
             return true;
         }
 
         try
         {
+            var facts = FileFactsReader.Read(request.AssetsFile);
+            if (!facts.Exists)
+            {
+                return true;
+            }
+
+            // Parsing JSON on every build is most of a no-op build's cost: when the assets file's
+            // stat is unchanged (and trustworthy), the versions read last time still hold.
+            string key = string.Create(CultureInfo.InvariantCulture, $"{facts.Length}:{facts.ModifiedNs}:{facts.ChangedNs}:{facts.Device}:{facts.FileId}");
+            properties[AssetsCacheProperty] = key;
+            if (facts.Trusted && previous is not null
+                && previous.Properties.TryGetValue(AssetsCacheProperty, out string? previousKey) && previousKey == key)
+            {
+                foreach (var (name, value) in previous.Properties)
+                {
+                    if (name.StartsWith(PackageVersions.PropertyPrefix, StringComparison.Ordinal))
+                    {
+                        properties[name] = value;
+                    }
+                }
+
+                return true;
+            }
+
             foreach (var (id, version) in PackageVersions.Read(request.AssetsFile))
             {
                 properties[PackageVersions.PropertyPrefix + id] = version;

@@ -1,0 +1,29 @@
+using IncrementalWatch.Benchmarks;
+
+// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|snapshot|all] [--runs N] [--files N]
+string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+int Option(string name, int fallback)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out int value) ? value : fallback;
+}
+
+string repoRoot = AppContext.BaseDirectory;
+while (!File.Exists(Path.Combine(repoRoot, "IncrementalWatch.sln")))
+{
+    repoRoot = Path.GetDirectoryName(repoRoot) ?? throw new InvalidOperationException("Run from inside the repository.");
+}
+
+string work = Path.Combine(Path.GetTempPath(), "incrementalwatch-bench");
+Directory.CreateDirectory(work);
+Console.WriteLine($"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; scratch: {work}");
+
+if (mode is "snapshot" or "all")
+{
+    SnapshotBenchmark.Run(work, Option("--files", 10_000), Option("--runs", 7));
+}
+
+if (mode is "noop" or "all")
+{
+    NoOpBuildBenchmark.Run(repoRoot, work, Option("--runs", 10));
+}
