@@ -20,6 +20,9 @@ public static class BuildEnvironment
         }
 
         environment["DOTNET_HOST_PATH"] = null;
+
+        // A compiler server started by a test build would outlive the test run.
+        environment["UseSharedCompilation"] = "false";
         if (packagesDirectory is not null)
         {
             environment["NUGET_PACKAGES"] = packagesDirectory;
