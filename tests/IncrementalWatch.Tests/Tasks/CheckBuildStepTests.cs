@@ -12,16 +12,12 @@ public sealed class CheckBuildStepTests
         using var dir = new Support.TempDirectory();
         string source = dir.File("a.cs", "v1");
         var engine = new FakeBuildEngine();
-        CheckBuildStep Make() => new()
+        CheckBuildStep Make()
         {
-            BuildEngine = engine,
-            Step = "Compile",
-            ProjectName = "P",
-            SnapshotFile = Path.Combine(dir.Path, "obj/p.iwsnapshot"),
-            CompileStampFile = Path.Combine(dir.Path, "obj/p.iwcompile"),
-            Inputs = [Item(source, "Compile")],
-            Properties = [new TaskItem("Configuration", new Dictionary<string, string> { ["Value"] = "Debug" })],
-        };
+            var task = CompileStep(engine, dir, Item(source, "Compile"));
+            task.Properties = [new TaskItem("Configuration", new Dictionary<string, string> { ["Value"] = "Debug" })];
+            return task;
+        }
 
         var first = Make();
         Assert.True(first.Execute());
@@ -45,15 +41,7 @@ public sealed class CheckBuildStepTests
     {
         using var dir = new Support.TempDirectory();
         var engine = new FakeBuildEngine();
-        var task = new CheckBuildStep
-        {
-            BuildEngine = engine,
-            Step = "Compile",
-            ProjectName = "P",
-            SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
-            CompileStampFile = Path.Combine(dir.Path, "p.iwcompile"),
-            Inputs = [Item(dir.File("x.cs", "x"), "Sourcery")],
-        };
+        var task = CompileStep(engine, dir, Item(dir.File("x.cs", "x"), "Sourcery"));
 
         Assert.False(task.Execute());
         var error = Assert.Single(engine.Errors);
@@ -69,19 +57,21 @@ public sealed class CheckBuildStepTests
         string bad = Path.Combine(dir.Path, "{0}{1}.cs");
         Directory.CreateDirectory(bad);
         var engine = new FakeBuildEngine();
-        var task = new CheckBuildStep
-        {
-            BuildEngine = engine,
-            Step = "Compile",
-            ProjectName = "P",
-            SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
-            CompileStampFile = Path.Combine(dir.Path, "p.iwcompile"),
-            Inputs = [Item(bad, "Compile")],
-        };
+        var task = CompileStep(engine, dir, Item(bad, "Compile"));
 
         Assert.False(task.Execute());
         Assert.Contains("{0}{1}.cs", Assert.Single(engine.Errors).Message);
     }
+
+    private static CheckBuildStep CompileStep(FakeBuildEngine engine, Support.TempDirectory dir, params ITaskItem[] inputs) => new()
+    {
+        BuildEngine = engine,
+        Step = "Compile",
+        ProjectName = "P",
+        SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
+        CompileStampFile = Path.Combine(dir.Path, "p.iwcompile"),
+        Inputs = inputs,
+    };
 
     private static TaskItem Item(string path, string kind) =>
         new(path, new Dictionary<string, string> { ["IncrementalWatchKind"] = kind });
