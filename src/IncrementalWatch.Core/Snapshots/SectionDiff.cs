@@ -71,23 +71,20 @@ public sealed class SectionDiff
         }
 
         var properties = new List<PropertyChange>();
-        foreach (var (name, value) in after.Properties)
+        var oldValues = new Dictionary<string, string>(before.OutputProperties, StringComparer.Ordinal);
+        var newValues = new Dictionary<string, string>(after.OutputProperties, StringComparer.Ordinal);
+        foreach (var (name, value) in newValues)
         {
-            if (name.StartsWith(SnapshotUpdater.CachePropertyPrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            before.Properties.TryGetValue(name, out string? old);
+            oldValues.TryGetValue(name, out string? old);
             if (old != value)
             {
                 properties.Add(new PropertyChange(name, old, value));
             }
         }
 
-        foreach (var (name, old) in before.Properties)
+        foreach (var (name, old) in oldValues)
         {
-            if (!after.Properties.ContainsKey(name) && !name.StartsWith(SnapshotUpdater.CachePropertyPrefix, StringComparison.Ordinal))
+            if (!newValues.ContainsKey(name))
             {
                 properties.Add(new PropertyChange(name, old, null));
             }

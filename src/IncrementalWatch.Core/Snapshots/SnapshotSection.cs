@@ -31,7 +31,21 @@ public sealed class SnapshotSection
     /// <summary>The inputs by <see cref="SnapshotEntry.Key"/>; use <see cref="OrderedEntries"/> for a stable order.</summary>
     public Dictionary<string, SnapshotEntry> Entries { get; }
 
+    /// <summary>
+    /// Every property kept with the section, including bookkeeping ones (see
+    /// <see cref="BookkeepingPrefix"/>); <see cref="OutputProperties"/> are those that shape outputs.
+    /// </summary>
     public SortedDictionary<string, string> Properties { get; }
+
+    /// <summary>
+    /// Properties under this prefix are bookkeeping (such as the stat of the assets file whose
+    /// versions were read): kept with the section, but never compared or fingerprinted.
+    /// </summary>
+    public const string BookkeepingPrefix = "cache:";
+
+    /// <summary>The properties that shape the outputs, in name order: what is compared and fingerprinted.</summary>
+    public IEnumerable<KeyValuePair<string, string>> OutputProperties =>
+        Properties.Where(p => !p.Key.StartsWith(BookkeepingPrefix, StringComparison.Ordinal));
 
     /// <summary>The entries in key order, as they are written and fingerprinted.</summary>
     public IEnumerable<SnapshotEntry> OrderedEntries() => Entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal);
@@ -67,7 +81,7 @@ public sealed class SnapshotSection
             text.Append(entry.Key).Append('\t').Append(entry.Exists ? entry.Hash.ToString() : "missing").Append('\n');
         }
 
-        foreach (var pair in Properties.Where(p => !p.Key.StartsWith(SnapshotUpdater.CachePropertyPrefix, StringComparison.Ordinal)))
+        foreach (var pair in OutputProperties)
         {
             text.Append("prop\t").Append(pair.Key).Append('=').Append(pair.Value).Append('\n');
         }

@@ -125,17 +125,20 @@ public static class SnapshotTaker
     private static string FullPath(string path) =>
         Path.IsPathFullyQualified(path) && !HasDotSegment(path) ? path : Path.GetFullPath(path);
 
+    // Runs for every input on every build, so it scans in place rather than allocating.
     private static bool HasDotSegment(string path)
     {
-        foreach (char separator in (ReadOnlySpan<char>)['/', '\\'])
+        var rest = path.AsSpan();
+        while (!rest.IsEmpty)
         {
-            string dot = string.Concat(separator, ".");
-            string dotDot = string.Concat(separator, "..");
-            if (path.Contains(dot + separator, StringComparison.Ordinal) || path.Contains(dotDot + separator, StringComparison.Ordinal)
-                || path.EndsWith(dot, StringComparison.Ordinal) || path.EndsWith(dotDot, StringComparison.Ordinal))
+            int separator = rest.IndexOfAny('/', '\\');
+            var segment = separator < 0 ? rest : rest[..separator];
+            if (segment is "." or "..")
             {
                 return true;
             }
+
+            rest = separator < 0 ? [] : rest[(separator + 1)..];
         }
 
         return false;

@@ -85,10 +85,7 @@ public static class SnapshotUpdater
         return result;
     }
 
-    /// <summary>Properties under this prefix are bookkeeping: kept, but neither diffed nor fingerprinted.</summary>
-    public const string CachePropertyPrefix = "cache:";
-
-    private const string AssetsCacheProperty = CachePropertyPrefix + "assets";
+    private const string AssetsCacheProperty = SnapshotSection.BookkeepingPrefix + "assets";
 
     public static string SectionName(BuildStep step) => step.ToString().ToLowerInvariant();
 
@@ -139,8 +136,8 @@ public static class SnapshotUpdater
                 return true;
             }
 
-            // Parsing JSON on every build is most of a no-op build's cost: when the assets file's
-            // stat is unchanged (and trustworthy), the versions read last time still hold.
+            // Spare every no-op build a JSON parse (and its JIT in a fresh MSBuild process): when
+            // the assets file's stat is unchanged and trustworthy, last time's versions still hold.
             string key = string.Create(CultureInfo.InvariantCulture, $"{facts.Length}:{facts.ModifiedNs}:{facts.ChangedNs}:{facts.Device}:{facts.FileId}");
             properties[AssetsCacheProperty] = key;
             if (facts.Trusted && previous is not null

@@ -108,6 +108,24 @@ public sealed class SnapshotTakerTests
         Assert.NotEqual(one.Fingerprint(), release.Fingerprint());
     }
 
+    [Fact]
+    public void Dot_segments_are_normalized_and_dot_directories_are_kept()
+    {
+        using var dir = new Support.TempDirectory();
+        string file = dir.File(".nuget/a.cs", "x");
+        var inputs = new List<InputSpec>
+        {
+            new(InputKind.Compile, file),
+            new(InputKind.Compile, Path.Combine(dir.Path, ".nuget", ".", "a.cs")),
+            new(InputKind.Compile, Path.Combine(dir.Path, ".nuget", "sub", "..", "a.cs")),
+        };
+
+        var taken = SnapshotTaker.Take("compile", inputs, NoProperties, previous: null);
+
+        Assert.Equal(file, Assert.Single(taken.Section.Entries.Values).Path);
+        Assert.Equal(1, taken.Stats.Hashed);
+    }
+
     private static void AgeAll(IEnumerable<InputSpec> inputs)
     {
         // Out of the racy window, as files are in any real tree.
