@@ -6,6 +6,9 @@ namespace IncrementalWatch.FileSystem;
 /// </summary>
 public static class PathComparison
 {
+    public static StringComparison Comparison { get; } =
+        OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+
     public static StringComparer Comparer { get; } =
         OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 }

@@ -1,0 +1,18 @@
+namespace IncrementalWatch.Processes;
+
+/// <summary>How to start the app: the program, its arguments, where, and with what environment.</summary>
+/// <param name="FileName">A path, or a name looked up on PATH (e.g. "dotnet").</param>
+/// <param name="Arguments">Arguments, each passed as one argv entry.</param>
+/// <param name="WorkingDirectory">The app's current directory.</param>
+/// <param name="Environment">The complete environment of the app.</param>
+public sealed record AppStartInfo(
+    string FileName,
+    IReadOnlyList<string> Arguments,
+    string WorkingDirectory,
+    IReadOnlyDictionary<string, string> Environment)
+{
+    public string CommandLine => string.Join(' ', new[] { FileName }.Concat(Arguments).Select(Quote));
+
+    private static string Quote(string arg) =>
+        arg.Length > 0 && !arg.Any(c => char.IsWhiteSpace(c) || c == '"') ? arg : "\"" + arg.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

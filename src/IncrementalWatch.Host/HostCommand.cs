@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using IncrementalWatch.Processes;
+using IncrementalWatch.Running;
+
+namespace IncrementalWatch.Host;
+
+/// <summary>The host's command line, as the Watch target writes it.</summary>
+internal static class HostCommand
+{
+    private static readonly Option<string> Project = new("--project") { Required = true, Description = "The project file to build and run." };
+    private static readonly Option<string> State = new("--state") { Required = true, Description = "The state folder (obj/IncrementalWatch)." };
+    private static readonly Option<string> Dotnet = new("--dotnet") { Description = "The dotnet executable.", DefaultValueFactory = _ => "dotnet" };
+    private static readonly Option<string> WorkingDirectory = new("--working-directory") { Description = "Where the watch was started." };
+    private static readonly Option<string[]> Property = new("--property") { Description = "A global property for rebuilds (Name=Value).", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string> LaunchProfile = new("--launch-profile") { Description = "The launchSettings.json profile to use." };
+    private static readonly Option<bool> NoLaunchProfile = new("--no-launch-profile") { Description = "Ignore launchSettings.json." };
+    private static readonly Option<string[]> AppArgument = new("--app-arg") { Description = "An argument for the app." };
+    private static readonly Option<string> Signal = new("--stop-signal") { Description = "The signal that asks the app to stop.", DefaultValueFactory = _ => "SIGTERM" };
+    private static readonly Option<int> Grace = new("--stop-grace-ms") { Description = "How long the app may drain before it is killed.", DefaultValueFactory = _ => 5000 };
+    private static readonly Option<string> ReadyUrl = new("--ready-url") { Description = "Wait until this URL answers before saying ready." };
+    private static readonly Option<int> ReadyTimeout = new("--ready-timeout-ms") { DefaultValueFactory = _ => 60000 };
+    private static readonly Option<bool> Polling = new("--polling") { Description = "Poll instead of using file-system events." };
+    private static readonly Option<int> PollInterval = new("--poll-ms") { DefaultValueFactory = _ => 1000 };
+    private static readonly Option<int> Reconcile = new("--reconcile-ms") { DefaultValueFactory = _ => 5000 };
+    private static readonly Option<int> Debounce = new("--debounce-ms") { DefaultValueFactory = _ => 100 };
+    private static readonly Option<string> Events = new("--events") { Description = "Append time-stamped events to this file." };
+    private static readonly Option<bool> StopOnStdinEof = new("--stop-on-stdin-eof") { Description = "Stop when stdin closes (the Watch task holds it open)." };
+
+    public static RootCommand Root { get; } = new("IncrementalWatch restart host: rebuilds on change and restarts the app gracefully.")
+    {
+        Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
+        ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, StopOnStdinEof,
+    };
+
+    /// <summary>Reads the options; returns the errors instead when the command line is wrong.</summary>
+    public static (WatchOptions? Options, bool StopOnStdinEof, IReadOnlyList<string> Errors) Parse(string[] args)
+    {
+        ParseResult result = Root.Parse(args);
+        var errors = result.Errors.Select(e => e.Message).ToList();
+        if (errors.Count > 0)
+        {
+            return (null, false, errors);
+        }
+
+        if (!StopSignal.TryParse(result.GetValue(Signal), out StopSignal signal))
+        {
+            errors.Add($"--stop-signal: '{result.GetValue(Signal)}' is not a signal name (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGKILL) or number.");
+        }
+
+        Uri? readyUrl = null;
+        string? ready = result.GetValue(ReadyUrl);
+        if (!string.IsNullOrEmpty(ready) && !Uri.TryCreate(ready, UriKind.Absolute, out readyUrl))
+        {
+            errors.Add($"--ready-url: '{ready}' is not an absolute URL.");
+        }
+
+        foreach (var (option, minimum) in new[] { (Grace, 0), (ReadyTimeout, 1), (PollInterval, 50), (Reconcile, 0), (Debounce, 0) })
+        {
+            if (result.GetValue(option) < minimum)
+            {
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{option.Name}: {result.GetValue(option)} is below the minimum of {minimum}."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, false, errors);
+        }
+
+        var options = new WatchOptions
+        {
+            ProjectFile = Path.GetFullPath(result.GetValue(Project)!),
+            StateDirectory = Path.GetFullPath(result.GetValue(State)!),
+            DotnetPath = result.GetValue(Dotnet)!,
+            WorkingDirectory = Path.GetFullPath(result.GetValue(WorkingDirectory) is { Length: > 0 } wd ? wd : Environment.CurrentDirectory),
+            BuildProperties = result.GetValue(Property) ?? Array.Empty<string>(),
+            LaunchProfile = result.GetValue(LaunchProfile),
+            NoLaunchProfile = result.GetValue(NoLaunchProfile),
+            AppArguments = result.GetValue(AppArgument) ?? Array.Empty<string>(),
+            Stop = StopOptions.Default with { Signal = signal, Grace = TimeSpan.FromMilliseconds(result.GetValue(Grace)) },
+            ReadyUrl = readyUrl,
+            ReadyTimeout = TimeSpan.FromMilliseconds(result.GetValue(ReadyTimeout)),
+            Polling = result.GetValue(Polling) || Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is "1" or "true",
+            PollInterval = TimeSpan.FromMilliseconds(result.GetValue(PollInterval)),
+            ReconcileInterval = result.GetValue(Reconcile) == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMilliseconds(result.GetValue(Reconcile)),
+            Debounce = TimeSpan.FromMilliseconds(result.GetValue(Debounce)),
+            EventsFile = result.GetValue(Events),
+        };
+        return (options, result.GetValue(StopOnStdinEof), errors);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Runtime.InteropServices;
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.Host;
+using IncrementalWatch.Running;
+using IncrementalWatch.Watching;
+
+// The restart host. Stops cleanly (the app stopped gracefully, its record removed) on
+// Ctrl+C, SIGTERM, SIGHUP or SIGQUIT, and when the Watch task that started it goes away
+// (its stdin closes), so a killed build never leaves a host rebuilding on its own.
+var console = new WatchConsole(Console.Out, null);
+var (options, stopOnStdinEof, errors) = HostCommand.Parse(args);
+if (options is null)
+{
+    foreach (string error in errors)
+    {
+        Console.Error.WriteLine("watch: error: " + error);
+    }
+
+    return (int)HostExitCode.InvalidArguments;
+}
+
+console = new WatchConsole(Console.Out, options.EventsFile);
+using var stop = new CancellationTokenSource();
+var registrations = new List<PosixSignalRegistration>();
+foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+{
+    registrations.Add(PosixSignalRegistration.Create(signal, context =>
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }));
+}
+
+if (stopOnStdinEof)
+{
+    var stdinWatch = new Thread(() =>
+    {
+        try
+        {
+            using var stdin = Console.OpenStandardInput();
+            var buffer = new byte[256];
+            while (stdin.Read(buffer, 0, buffer.Length) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        stop.Cancel();
+    }) { IsBackground = true, Name = "stdin watch" };
+    stdinWatch.Start();
+}
+
+try
+{
+    var info = WatchInfo.Load(options.WatchInfoFile);
+    if (string.IsNullOrEmpty(info.RunCommand))
+    {
+        console.Report(Diagnostic.Create("IW3102", options.ProjectFile));
+        return (int)HostExitCode.NotRunnable;
+    }
+
+    console.Say($"watching {Path.GetFileName(options.ProjectFile)} ({info.Files.Count} files in {info.Projects.Count} project(s)); Ctrl+C stops");
+    var session = new WatchSession(options, info, console);
+    return (int)await session.RunAsync(stop.Token);
+}
+catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException)
+{
+    console.Report(Diagnostic.Create("IW3106", ex.Message));
+    return (int)HostExitCode.Failed;
+}
+finally
+{
+    foreach (var registration in registrations)
+    {
+        registration.Dispose();
+    }
+}

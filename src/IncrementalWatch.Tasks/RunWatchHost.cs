@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.Processes;
+using Microsoft.Build.Framework;
+
+namespace IncrementalWatch.Tasks;
+
+/// <summary>
+/// Runs the restart host for the Watch target and waits for it. The host writes straight to
+/// the console, as dotnet run's app does. Cancellation (Ctrl+C, a canceled build) closes the
+/// host's stdin, which the host takes as "stop gracefully"; a host that does not finish in
+/// time is killed with everything below it.
+/// </summary>
+public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
+{
+    private static readonly string[] IgnoredGlobalProperties = { "MSBuildRestoreSessionId", "MSBuildIsRestoring", "ExcludeRestorePackageImports" };
+    private readonly ManualResetEventSlim _canceled = new();
+
+    [Required]
+    public string HostAssembly { get; set; } = "";
+
+    [Required]
+    public string ProjectFile { get; set; } = "";
+
+    [Required]
+    public string StateDirectory { get; set; } = "";
+
+    public string DotnetPath { get; set; } = "";
+
+    public string WorkingDirectory { get; set; } = "";
+
+    public string RunCommand { get; set; } = "";
+
+    public string LaunchProfile { get; set; } = "";
+
+    public bool NoLaunchProfile { get; set; }
+
+    /// <summary>Arguments for the app, as one command-line string.</summary>
+    public string Arguments { get; set; } = "";
+
+    public string StopSignal { get; set; } = "SIGTERM";
+
+    public string GracePeriodMs { get; set; } = "5000";
+
+    public string ReadyUrl { get; set; } = "";
+
+    public bool UsePolling { get; set; }
+
+    public string DebounceMs { get; set; } = "100";
+
+    public string EventsFile { get; set; } = "";
+
+    public void Cancel() => _canceled.Set();
+
+    protected override void ExecuteCore()
+    {
+        if (string.IsNullOrEmpty(RunCommand))
+        {
+            Report(Diagnostic.CreateForFile("IW3102", ProjectFile, ProjectFile));
+            return;
+        }
+
+        if (!Validate())
+        {
+            return;
+        }
+
+        var startInfo = new ProcessStartInfo(DotnetPath.Length > 0 ? DotnetPath : "dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            WorkingDirectory = WorkingDirectory.Length > 0 ? WorkingDirectory : Environment.CurrentDirectory,
+        };
+        foreach (string arg in HostArguments())
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        using var host = Process.Start(startInfo) ?? throw new IOException($"'{startInfo.FileName}' did not start.");
+        while (!host.WaitForExit(200))
+        {
+            if (_canceled.IsSet)
+            {
+                Stop(host);
+                break;
+            }
+        }
+
+        host.WaitForExit();
+        if (host.ExitCode != 0 && !_canceled.IsSet)
+        {
+            Report(Diagnostic.Create("IW3106", string.Create(CultureInfo.InvariantCulture, $"the host exited with code {host.ExitCode}; see the lines above")));
+        }
+    }
+
+    private void Stop(Process host)
+    {
+        // EOF on stdin asks the host to stop the app gracefully and exit.
+        try
+        {
+            host.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
+
+        int grace = int.Parse(GracePeriodMs, CultureInfo.InvariantCulture);
+        if (!host.WaitForExit(grace + 15_000))
+        {
+            host.Kill(entireProcessTree: true);
+        }
+    }
+
+    private IEnumerable<string> HostArguments()
+    {
+        yield return "exec";
+        yield return HostAssembly;
+        foreach (var (option, value) in new[]
+        {
+            ("--project", ProjectFile), ("--state", StateDirectory), ("--dotnet", DotnetPath), ("--working-directory", WorkingDirectory),
+            ("--launch-profile", LaunchProfile), ("--stop-signal", StopSignal), ("--stop-grace-ms", GracePeriodMs),
+            ("--ready-url", ReadyUrl), ("--debounce-ms", DebounceMs), ("--events", EventsFile),
+        })
+        {
+            if (value.Length > 0)
+            {
+                yield return option;
+                yield return value;
+            }
+        }
+
+        foreach (string property in GlobalProperties())
+        {
+            yield return "--property";
+            yield return property;
+        }
+
+        foreach (string arg in Running.CommandLine.Split(Arguments))
+        {
+            yield return "--app-arg";
+            yield return arg;
+        }
+
+        if (NoLaunchProfile)
+        {
+            yield return "--no-launch-profile";
+        }
+
+        if (UsePolling)
+        {
+            yield return "--polling";
+        }
+
+        yield return "--stop-on-stdin-eof";
+    }
+
+    /// <summary>The Watch build's global properties (-c Release, -p:X=Y), for every rebuild.</summary>
+    private IEnumerable<string> GlobalProperties()
+    {
+        if (BuildEngine is not IBuildEngine6 engine)
+        {
+            return Array.Empty<string>();
+        }
+
+        return engine.GetGlobalProperties()
+            .Where(p => !IgnoredGlobalProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && !p.Key.StartsWith("_IncrementalWatch", StringComparison.OrdinalIgnoreCase))
+            .Select(p => $"{p.Key}={p.Value}");
+    }
+
+    private bool Validate()
+    {
+        bool ok = true;
+        void Invalid(string property, string value, string why)
+        {
+            Report(Diagnostic.Create("IW3104", property, value, why));
+            ok = false;
+        }
+
+        if (!Processes.StopSignal.TryParse(StopSignal, out _))
+        {
+            Invalid("IncrementalWatchStopSignal", StopSignal, "use a signal name (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGKILL) or number");
+        }
+
+        if (!int.TryParse(GracePeriodMs, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            Invalid("IncrementalWatchGracePeriodMs", GracePeriodMs, "use a whole number of milliseconds");
+        }
+
+        if (!int.TryParse(DebounceMs, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            Invalid("IncrementalWatchDebounceMs", DebounceMs, "use a whole number of milliseconds");
+        }
+
+        if (ReadyUrl.Length > 0 && !Uri.TryCreate(ReadyUrl, UriKind.Absolute, out _))
+        {
+            Invalid("IncrementalWatchReadyUrl", ReadyUrl, "use an absolute URL such as http://127.0.0.1:5000/health");
+        }
+
+        if (!File.Exists(HostAssembly))
+        {
+            Invalid("IncrementalWatchHostAssembly", HostAssembly, "the file does not exist");
+        }
+
+        return ok;
+    }
+}
