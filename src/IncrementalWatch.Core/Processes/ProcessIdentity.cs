@@ -27,7 +27,9 @@ public static class ProcessIdentity
     {
         long? now = StartTimeOf(pid);
 
-        // Start times are derived from boot time and clock ticks; allow for rounding.
-        return now is long ticks && Math.Abs(ticks - startTicks) < TimeSpan.TicksPerSecond;
+        // Start times are derived from boot time and clock ticks; allow for rounding. A zombie
+        // (killed, never reaped: its parent died too and a container's first process may not
+        // reap) has exited and counts as gone.
+        return now is long ticks && Math.Abs(ticks - startTicks) < TimeSpan.TicksPerSecond && !ProcessTree.IsZombie(pid);
     }
 }

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Text;
+using IncrementalWatch.Processes;
+
+namespace IncrementalWatch.Tests.Support;
+
+/// <summary>
+/// A real `dotnet build -t:Watch` of a test workspace, its console output collected, and an
+/// HTTP client for the app it runs on 127.0.0.1. Disposing kills whatever is left.
+/// </summary>
+public sealed class WatchRun : IDisposable
+{
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly StringBuilder _output = new();
+    private readonly Process _process;
+
+    private WatchRun(TestWorkspace workspace, Process process, int port)
+    {
+        Workspace = workspace;
+        _process = process;
+        Port = port;
+    }
+
+    public TestWorkspace Workspace { get; }
+
+    public int Port { get; }
+
+    public int BuildProcessId => _process.Id;
+
+    /// <summary>Leave the app running at dispose (to test what the next watch does with it).</summary>
+    public bool KeepAppOnDispose { get; set; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public string RecordFile => Workspace.PathOf("obj/IncrementalWatch/app.pid");
+
+    /// <summary>Starts `dotnet build -t:Watch` in the workspace with the app on <paramref name="port"/>.</summary>
+    public static WatchRun Start(TestWorkspace workspace, int port, params string[] extra)
+    {
+        string settings = workspace.PathOf("Properties/launchSettings.json");
+        File.WriteAllText(settings, File.ReadAllText(settings).Replace("127.0.0.1:5199", $"127.0.0.1:{port}", StringComparison.Ordinal));
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workspace.Root,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string arg in new[] { "build", "-t:Watch", "-nologo", "-tl:off", $"-p:IwTestPackageVersion={PackageFeed.Instance.Version}" }.Concat(extra))
+        {
+            startInfo.ArgumentList.Add(arg);
+        }
+
+        startInfo.Environment.Clear();
+        foreach (var (key, value) in BuildEnvironment.Clean(PackageFeed.Instance.PackagesDirectory))
+        {
+            if (value is not null)
+            {
+                startInfo.Environment[key] = value;
+            }
+        }
+
+        var process = Process.Start(startInfo)!;
+        var run = new WatchRun(workspace, process, port);
+        process.OutputDataReceived += (_, e) => run.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => run.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return run;
+    }
+
+    /// <summary>GET path; null when nothing answers.</summary>
+    public async Task<string?> GetAsync(string path = "/")
+    {
+        try
+        {
+            return await Http.GetStringAsync($"http://127.0.0.1:{Port}{path}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Polls GET / until the answer contains <paramref name="text"/> (bounded); returns the answer.</summary>
+    public async Task<string> WaitForContentAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        string? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(_process.HasExited, $"dotnet build -t:Watch exited early:\n{Output}");
+            last = await GetAsync();
+            if (last is not null && last.Contains(text, StringComparison.Ordinal))
+            {
+                return last;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The app never answered '{text}' (last answer: {last ?? "none"}).\n{Output}");
+        return "";
+    }
+
+    /// <summary>Waits (bounded) until the output contains <paramref name="text"/> at least <paramref name="count"/> times.</summary>
+    public async Task WaitForOutputAsync(string text, int count = 1, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Occurrences(text) >= count)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"The output never showed '{text}' {count} time(s).\n{Output}");
+    }
+
+    public int Occurrences(string text)
+    {
+        string output = Output;
+        int count = 0;
+        for (int i = output.IndexOf(text, StringComparison.Ordinal); i >= 0; i = output.IndexOf(text, i + text.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>Waits (bounded) for `dotnet build -t:Watch` to exit.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit((int)timeout.TotalMilliseconds);
+
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+
+        // An app left by a test that failed half-way: end it by its recorded group.
+        if (!KeepAppOnDispose && AppRecord.Load(RecordFile) is { AppPid: > 0 } record && record.AppAlive)
+        {
+            UnixNative.kill(-record.AppGroup, 9);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
