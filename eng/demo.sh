@@ -56,3 +56,39 @@ for variant in without with; do
 done
 echo
 echo "Without the package the build hands back the old program (v1); with it, the edit (v2-edited)."
+
+# --- Watch: dotnet build -t:Watch on the WebApp test asset, on a free port of 127.0.0.1 ---
+echo
+echo "== dotnet build -t:Watch on testassets/WebApp"
+mkdir -p "$work/webapp"
+(cd "$root/testassets/WebApp" && tar --exclude=bin --exclude=obj -cf - .) | tar -xf - -C "$work/webapp"
+cp "$work/with/nuget.config" "$work/webapp/nuget.config"
+port=5199 # the first port from 5199 up that nothing answers on
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+sed -i "s/127.0.0.1:5199/127.0.0.1:$port/" "$work/webapp/Properties/launchSettings.json"
+(cd "$work/webapp" && exec dotnet build -t:Watch -nologo -tl:off "-p:IwTestPackageVersion=$version") > "$work/watch.log" 2>&1 &
+watch_pid=$!
+stop_watch() { # SIGTERM to the host (from its record): it stops the app gracefully and exits
+  local host; host="$(awk '$1=="host"{print $2}' "$work/webapp/obj/IncrementalWatch/app.pid" 2>/dev/null || true)"
+  [[ -n "$host" ]] && kill -TERM "$host" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$watch_pid" 2>/dev/null || return 0; sleep 0.2; done
+  kill -KILL "$watch_pid" 2>/dev/null || true
+}
+trap 'stop_watch; rm -rf "$work"' EXIT
+wait_for() { # text: poll the app (bounded: 3 minutes)
+  for _ in $(seq 1 900); do
+    answer="$(curl -s -m 2 "http://127.0.0.1:$port/" || true)"
+    [[ "$answer" == *"$1"* ]] && { echo "   GET / -> $answer"; return 0; }
+    sleep 0.2
+  done
+  cat "$work/watch.log"; echo "the app never answered '$1'"; exit 1
+}
+wait_for "hello v1"
+echo "== editing Greeting.cs (v1 -> v2) while the app runs"
+sed -i 's/hello v1/hello v2/' "$work/webapp/Greeting.cs"
+wait_for "hello v2"
+stop_watch
+echo "== the watch's own lines:"
+grep "^watch:" "$work/watch.log" | sed 's/^/   /'
+if curl -s -m 2 "http://127.0.0.1:$port/" > /dev/null; then echo "port $port is still served after stopping"; exit 1; fi
+echo "   after stopping, port $port is free and no app process is left."

@@ -1,6 +1,7 @@
 using IncrementalWatch.Benchmarks;
 
-// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|snapshot|all] [--runs N] [--files N]
+// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|snapshot|watch|reliability|all] [--runs N] [--files N]
+// (all = noop and snapshot; watch and reliability start web apps and take minutes.)
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -27,3 +28,16 @@ if (mode is "noop" or "all")
 {
     NoOpBuildBenchmark.Run(repoRoot, work, Option("--runs", 10));
 }
+
+if (mode == "watch")
+{
+    WatchBenchmark.Run(repoRoot, work, Option("--runs", 7));
+}
+
+if (mode == "reliability")
+{
+    return ReliabilityRun.Run(repoRoot, work, Option("--restarts", 50));
+}
+
+return 0;
+

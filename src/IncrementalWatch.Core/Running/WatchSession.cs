@@ -55,6 +55,11 @@ public sealed class WatchSession
         _events = events;
         try
         {
+            if (_polling)
+            {
+                _console.Say($"polling every {(int)_options.PollInterval.TotalMilliseconds} ms instead of using file-system events, as requested");
+            }
+
             Watch(events);
             _baseline.Capture(_info.Files);
             _extensions = Extensions(_info.Files);

@@ -46,16 +46,53 @@ public sealed class WatchTests
         await watch.WaitForOutputAsync("build failed");
         Assert.Equal(second, await watch.GetAsync());
         Edit(greeting, "\"hello v3\"", "\"hello v3\";");
-        string third = await watch.WaitForContentAsync("hello v3");
-        int thirdPid = PidOf(third);
+        await watch.WaitForContentAsync("hello v3");
 
-        // MSBuild cancellation (what Ctrl+C does): the app is stopped and its port freed.
-        Assert.Equal(0, UnixNative.kill(watch.BuildProcessId, 2));
-        Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)), $"dotnet build -t:Watch did not exit on SIGINT.\n{watch.Output}");
-        Assert.False(UnixNative.Exists(thirdPid) && !ProcessTree.IsZombie(thirdPid), "the app outlived the watch");
+        // A burst (a checkout writing 200 new sources in a new folder and editing one) is one rebuild.
+        int rebuilds = watch.Occurrences("changed:");
+        Directory.CreateDirectory(workspace.PathOf("Generated"));
+        for (int i = 0; i < 200; i++)
+        {
+            File.WriteAllText(workspace.PathOf($"Generated/G{i}.cs"), $"namespace WebApp.Generated;\ninternal static class G{i} {{ }}\n");
+        }
+
+        Edit(greeting, "hello v3", "hello v4");
+        string fourth = await watch.WaitForContentAsync("hello v4");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(rebuilds + 1, watch.Occurrences("changed:"));
+        int thirdPid = PidOf(fourth);
+
+        // MSBuild cancellation (what Ctrl+C does): the app is stopped and its port freed. A
+        // shell that starts jobs in the background makes them ignore SIGINT, and children
+        // inherit that; then SIGTERM ends the build and the host stops when its stdin closes.
+        int signal = SigintIgnored() ? 15 : 2;
+        Assert.Equal(0, UnixNative.kill(watch.BuildProcessId, signal));
+        Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)), $"dotnet build -t:Watch did not exit on signal {signal}.\n{watch.Output}");
+        await watch.WaitForOutputAsync("watch: stopping", timeout: TimeSpan.FromSeconds(30));
+        Assert.True(await ChildApp.EventuallyAsync(() => !UnixNative.Exists(thirdPid) || ProcessTree.IsZombie(thirdPid), TimeSpan.FromSeconds(30)), "the app outlived the watch");
+        Assert.True(await ChildApp.EventuallyAsync(() => !File.Exists(watch.RecordFile), TimeSpan.FromSeconds(30)), "the app record was not removed");
         Assert.False(ProcessTree.GroupExists(thirdPid), "a process of the app's group outlived the watch");
         Assert.True(PortProbe.IsFree(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)));
         Assert.False(File.Exists(watch.RecordFile));
+        workspace.Pass();
+    }
+
+    [Fact]
+    public async Task PollingPicksUpAnEditThatKeptItsOldTimestamp()
+    {
+        using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);
+        int port = ChildApp.FreePort();
+        string greeting = workspace.PathOf("Greeting.cs");
+        using var watch = WatchRun.Start(workspace, port, "-p:IncrementalWatchUsePolling=true");
+        await watch.WaitForContentAsync("hello v1");
+        await watch.WaitForOutputAsync("ready: pid");
+        Assert.Contains("polling every 1000 ms", watch.Output);
+
+        // As cp -p or a cache restore leaves it: new content, a timestamp an hour old.
+        var mtime = File.GetLastWriteTimeUtc(greeting);
+        Edit(greeting, "hello v1", "hello v2");
+        File.SetLastWriteTimeUtc(greeting, mtime.AddHours(-1));
+        await watch.WaitForContentAsync("hello v2");
         workspace.Pass();
     }
 
@@ -100,6 +137,12 @@ public sealed class WatchTests
     private sealed record LeftoverGuard(int Pid) : IDisposable
     {
         public void Dispose() => UnixNative.kill(-Pid, 9);
+    }
+
+    private static bool SigintIgnored()
+    {
+        string? mask = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return mask is not null && (Convert.ToUInt64(mask["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
     private static void Edit(string file, string from, string to)
