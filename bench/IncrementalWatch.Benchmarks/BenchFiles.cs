@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace IncrementalWatch.Benchmarks;
 
@@ -76,5 +78,20 @@ public static class BenchFiles
         }
 
         return clock.Elapsed;
+    }
+
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Points the WebApp copy's launch profile at <paramref name="port"/> (it ships with 5199).</summary>
+    public static void UsePort(string webApp, int port)
+    {
+        string settings = Path.Combine(webApp, "Properties", "launchSettings.json");
+        File.WriteAllText(settings, File.ReadAllText(settings).Replace("127.0.0.1:5199", $"127.0.0.1:{port}", StringComparison.Ordinal));
     }
 }

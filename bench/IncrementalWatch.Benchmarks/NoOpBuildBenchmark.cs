@@ -13,9 +13,7 @@ public static class NoOpBuildBenchmark
     {
         string feed = Path.Combine(workDirectory, "feed");
         string packages = Path.Combine(workDirectory, "nuget-packages");
-        Directory.CreateDirectory(feed);
-        Dotnet(repoRoot, packages, null, "pack", Path.Combine(repoRoot, "src", "IncrementalWatch.Tasks", "IncrementalWatch.Tasks.csproj"), "-c", "Release", "-o", feed);
-        string version = Path.GetFileNameWithoutExtension(Directory.GetFiles(feed, "IncrementalWatch.*.nupkg").Single())["IncrementalWatch.".Length..];
+        string version = BenchFiles.Pack(repoRoot, feed, packages);
 
         string with = Prepare(repoRoot, workDirectory, "with", feed);
         string without = Prepare(repoRoot, workDirectory, "without", feed);
@@ -62,60 +60,18 @@ public static class NoOpBuildBenchmark
     private static string Prepare(string repoRoot, string workDirectory, string name, string feed)
     {
         string root = Path.Combine(workDirectory, name);
-        if (Directory.Exists(root))
-        {
-            Directory.Delete(root, recursive: true);
-        }
-
-        string source = Path.Combine(repoRoot, "testassets", "Workspace");
-        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(source, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(p => p is "bin" or "obj"))
-            {
-                continue;
-            }
-
-            string target = Path.Combine(root, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        File.WriteAllText(Path.Combine(root, "nuget.config"), $"<configuration><packageSources><add key=\"bench\" value=\"{feed}\" /></packageSources></configuration>");
+        BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), root, feed);
         return root;
     }
 
     private static TimeSpan Dotnet(string workingDirectory, string packages, string? sharedCompilation, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args.Concat(["-nologo", "-tl:off", "-v:q"]))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["NUGET_PACKAGES"] = packages;
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages, ["MSBUILDDISABLENODEREUSE"] = "1" };
         if (sharedCompilation is not null)
         {
-            start.Environment["UseSharedCompilation"] = sharedCompilation;
+            env["UseSharedCompilation"] = sharedCompilation;
         }
 
-        var stopwatch = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', args)} took over 5 minutes");
-        }
-
-        var elapsed = stopwatch.Elapsed;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed:\n{output.Result}{error.Result}");
-        }
-
-        return elapsed;
+        return BenchFiles.Run(workingDirectory, env, [.. args, "-nologo", "-tl:off", "-v:q"]);
     }
 }

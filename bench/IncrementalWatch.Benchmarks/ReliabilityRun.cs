@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace IncrementalWatch.Benchmarks;
 
@@ -21,9 +19,8 @@ public static class ReliabilityRun
         string version = BenchFiles.Pack(repoRoot, feed, packages);
         string root = Path.Combine(work, "reliability");
         BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "WebApp"), root, feed);
-        int port = FreePort();
-        string settings = Path.Combine(root, "Properties", "launchSettings.json");
-        File.WriteAllText(settings, File.ReadAllText(settings).Replace("127.0.0.1:5199", $"127.0.0.1:{port}", StringComparison.Ordinal));
+        int port = BenchFiles.FreePort();
+        BenchFiles.UsePort(root, port);
         string events = Path.Combine(work, "reliability-events.txt");
         File.Delete(events);
 
@@ -118,7 +115,7 @@ public static class ReliabilityRun
 
         var appPids = lines.Where(p => p[1] == "started").Select(p => int.Parse(p[2])).ToList();
         Thread.Sleep(500);
-        int orphans = appPids.Count(pid => Alive(pid) || GroupAlive(pid));
+        int orphans = appPids.Count(IncrementalWatch.Processes.ProcessTree.GroupExists);
         string text2 = output.ToString();
         int conflicts = Count(text2, "IW2101") + Count(text2, "address already in use");
         var failed = results.Where(r => !r.Ok).ToList();
@@ -146,32 +143,6 @@ public static class ReliabilityRun
 
     private static int Count(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
-    private static bool Alive(int pid) =>
-        File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Split(')').Last().TrimStart().StartsWith('Z');
-
-    private static bool GroupAlive(int pgid) =>
-        Directory.GetDirectories("/proc").Any(d => int.TryParse(Path.GetFileName(d), out int pid) && Alive(pid) && GroupOf(pid) == pgid);
-
-    private static int GroupOf(int pid)
-    {
-        try
-        {
-            string[] fields = File.ReadAllText($"/proc/{pid}/stat").Split(')').Last().Trim().Split(' ');
-            return int.Parse(fields[2]);
-        }
-        catch (Exception ex) when (ex is IOException or FormatException or UnauthorizedAccessException)
-        {
-            return -1;
-        }
-    }
-
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

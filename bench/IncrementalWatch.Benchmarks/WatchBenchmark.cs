@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace IncrementalWatch.Benchmarks;
 
@@ -35,9 +33,9 @@ public static class WatchBenchmark
             env["UseSharedCompilation"] = server;
         }
 
-        var ours = new Subject("dotnet build -t:Watch", Copy(repoRoot, work, "watch-ours", feed), FreePort());
-        var theirs = new Subject("dotnet watch --no-hot-reload", Copy(repoRoot, work, "watch-theirs", feed), FreePort());
-        var floor = new Subject("floor: build + start", Copy(repoRoot, work, "watch-floor", feed), FreePort());
+        var ours = new Subject("dotnet build -t:Watch", Copy(repoRoot, work, "watch-ours", feed), BenchFiles.FreePort());
+        var theirs = new Subject("dotnet watch --no-hot-reload", Copy(repoRoot, work, "watch-theirs", feed), BenchFiles.FreePort());
+        var floor = new Subject("floor: build + start", Copy(repoRoot, work, "watch-floor", feed), BenchFiles.FreePort());
         using var oursProcess = Start(ours, env, "build", "-t:Watch", "-nologo", "-tl:off", $"-p:IwTestPackageVersion={version}");
         using var theirsProcess = Start(theirs, env, "watch", "--no-hot-reload", "--non-interactive");
         try
@@ -170,8 +168,7 @@ public static class WatchBenchmark
 
     private static Process Start(Subject subject, IReadOnlyDictionary<string, string> env, params string[] args)
     {
-        string settings = Path.Combine(subject.Directory, "Properties", "launchSettings.json");
-        File.WriteAllText(settings, File.ReadAllText(settings).Replace("127.0.0.1:5199", $"127.0.0.1:{subject.Port}", StringComparison.Ordinal));
+        BenchFiles.UsePort(subject.Directory, subject.Port);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = subject.Directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (string arg in args)
         {
@@ -205,12 +202,5 @@ public static class WatchBenchmark
         string root = Path.Combine(work, name);
         BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "WebApp"), root, feed);
         return root;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

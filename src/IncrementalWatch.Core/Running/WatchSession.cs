@@ -22,6 +22,7 @@ public sealed class WatchSession
     private readonly AppRunner _runner;
     private readonly BuildRunner _builder;
     private readonly Channel<WatchSignal> _signals = Channel.CreateUnbounded<WatchSignal>();
+    private readonly FileEventSource _events;
     private readonly ContentBaseline _baseline = new();
     private readonly HashSet<string> _pendingNew = new(PathComparison.Comparer);
     private HashSet<string> _knownDirectoryFiles = new(PathComparison.Comparer);
@@ -29,7 +30,6 @@ public sealed class WatchSession
     private WatchInfo _info;
     private PathFilter _filter;
     private bool _polling;
-    private FileEventSource? _events;
     private bool _lastBuildFailed;
 
     public WatchSession(WatchOptions options, WatchInfo initial, WatchConsole console)
@@ -42,6 +42,7 @@ public sealed class WatchSession
         _runner = new AppRunner(options, console);
         _builder = new BuildRunner(options);
         _polling = options.Polling;
+        _events = new FileEventSource(_signals.Writer);
     }
 
     public async Task<HostExitCode> RunAsync(CancellationToken stop)
@@ -51,8 +52,6 @@ public sealed class WatchSession
             return HostExitCode.AlreadyRunning;
         }
 
-        using var events = new FileEventSource(_signals.Writer);
-        _events = events;
         try
         {
             if (_polling)
@@ -60,12 +59,12 @@ public sealed class WatchSession
                 _console.Say($"polling every {(int)_options.PollInterval.TotalMilliseconds} ms instead of using file-system events, as requested");
             }
 
-            Watch(events);
+            Watch();
             _baseline.Capture(_info.Files);
             _extensions = Extensions(_info.Files);
             _knownDirectoryFiles = ScanDirectories();
             await BuildAndReplaceAsync(new[] { "(start)" }, restore: false, stop).ConfigureAwait(false);
-            await LoopAsync(events, stop).ConfigureAwait(false);
+            await LoopAsync(stop).ConfigureAwait(false);
             return HostExitCode.Stopped;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -74,12 +73,13 @@ public sealed class WatchSession
         }
         finally
         {
+            _events.Dispose();
             _console.Say("stopping");
             await _runner.ShutdownAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task LoopAsync(FileEventSource events, CancellationToken stop)
+    private async Task LoopAsync(CancellationToken stop)
     {
         Task? restartTimer = null;
         var nextScan = Stopwatch.StartNew();
@@ -131,7 +131,7 @@ public sealed class WatchSession
                 _signals.Writer.TryWrite(new WatchSignal(WatchSignalKind.Scan, ""));
             }
 
-            await CollectAsync(events, changed, stop).ConfigureAwait(false);
+            await CollectAsync(changed, stop).ConfigureAwait(false);
             if (changed.Count > 0)
             {
                 restartTimer = null;
@@ -142,7 +142,7 @@ public sealed class WatchSession
     }
 
     /// <summary>Reads signals until the debounce window is quiet; adds what changed by content.</summary>
-    private async Task CollectAsync(FileEventSource events, List<string> changed, CancellationToken stop)
+    private async Task CollectAsync(List<string> changed, CancellationToken stop)
     {
         var candidates = new HashSet<string>(PathComparison.Comparer);
         bool scan = false;
@@ -161,7 +161,7 @@ public sealed class WatchSession
 
                         break;
                     case WatchSignalKind.Unavailable:
-                        SwitchToPolling(events, signal.Detail);
+                        SwitchToPolling(signal.Detail);
                         scan = true;
                         break;
                     default:
@@ -260,7 +260,7 @@ public sealed class WatchSession
             return;
         }
 
-        Watch(_events!);
+        Watch();
         _console.Say($"build succeeded in {WatchConsole.Seconds(result.Duration)}");
         try
         {
@@ -276,20 +276,20 @@ public sealed class WatchSession
         }
     }
 
-    private void Watch(FileEventSource events)
+    private void Watch()
     {
         if (_polling)
         {
             return;
         }
 
-        if (!events.TryWatch(Directories(), out string? failure))
+        if (!_events.TryWatch(Directories(), out string? failure))
         {
-            SwitchToPolling(events, failure ?? "unknown error");
+            SwitchToPolling(failure ?? "unknown error");
         }
     }
 
-    private void SwitchToPolling(FileEventSource events, string reason)
+    private void SwitchToPolling(string reason)
     {
         if (_polling)
         {
@@ -297,7 +297,7 @@ public sealed class WatchSession
         }
 
         _polling = true;
-        events.Dispose();
+        _events.Dispose();
         _console.Report(Diagnostic.Create("IW2103", reason, (int)_options.PollInterval.TotalMilliseconds));
     }
 
