@@ -25,12 +25,13 @@ internal static class HostCommand
     private static readonly Option<int> Reconcile = new("--reconcile-ms") { DefaultValueFactory = _ => 5000 };
     private static readonly Option<int> Debounce = new("--debounce-ms") { DefaultValueFactory = _ => 100 };
     private static readonly Option<string> Events = new("--events") { Description = "Append time-stamped events to this file." };
+    private static readonly Option<bool> BelowTerminalLogger = new("--below-terminal-logger") { Description = "Keep MSBuild's terminal-logger status line intact: the app's and the rebuilds' output come through the host." };
     private static readonly Option<bool> StopOnStdinEof = new("--stop-on-stdin-eof") { Description = "Stop when stdin closes (the Watch task holds it open)." };
 
     public static RootCommand Root { get; } = new("IncrementalWatch restart host: rebuilds on change and restarts the app gracefully.")
     {
         Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
-        ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, StopOnStdinEof,
+        ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
     };
 
     /// <summary>Reads the options; returns the errors instead when the command line is wrong.</summary>
@@ -86,6 +87,7 @@ internal static class HostCommand
             ReconcileInterval = result.GetValue(Reconcile) == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMilliseconds(result.GetValue(Reconcile)),
             Debounce = TimeSpan.FromMilliseconds(result.GetValue(Debounce)),
             EventsFile = result.GetValue(Events),
+            BelowTerminalLogger = result.GetValue(BelowTerminalLogger),
         };
         return (options, result.GetValue(StopOnStdinEof), errors);
     }

@@ -7,7 +7,6 @@ using IncrementalWatch.Watching;
 // The restart host. Stops cleanly (the app stopped gracefully, its record removed) on
 // Ctrl+C, SIGTERM, SIGHUP or SIGQUIT, and when the Watch task that started it goes away
 // (its stdin closes), so a killed build never leaves a host rebuilding on its own.
-var console = new WatchConsole(Console.Out, null);
 var (options, stopOnStdinEof, errors) = HostCommand.Parse(args);
 if (options is null)
 {
@@ -19,7 +18,7 @@ if (options is null)
     return (int)HostExitCode.InvalidArguments;
 }
 
-console = new WatchConsole(Console.Out, options.EventsFile);
+var console = new WatchConsole(new ConsoleSink(Console.OpenStandardOutput(), options.BelowTerminalLogger), options.EventsFile);
 using var stop = new CancellationTokenSource();
 var registrations = new List<PosixSignalRegistration>();
 foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })

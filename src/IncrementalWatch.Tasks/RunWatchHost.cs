@@ -147,6 +147,12 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
             yield return "--no-launch-profile";
         }
 
+        // MSBuild sets this for the processes a build starts while its terminal logger is on.
+        if (Environment.GetEnvironmentVariable("_MSBUILDTLENABLED") == "1")
+        {
+            yield return "--below-terminal-logger";
+        }
+
         if (UsePolling)
         {
             yield return "--polling";

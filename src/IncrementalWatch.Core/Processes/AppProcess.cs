@@ -7,7 +7,7 @@ namespace IncrementalWatch.Processes;
 /// An app process the host started. On Unix it leads a process group of its own (created by
 /// posix_spawn), so one signal reaches everything it starts, and a terminal's Ctrl+C, which
 /// goes to the host's group, does not reach it behind the host's back. Its stdin is /dev/null;
-/// stdout and stderr are the host's.
+/// stdout and stderr are the host's, or a pipe to <see cref="AppStartInfo.Output"/>.
 /// </summary>
 public sealed class AppProcess
 {
@@ -45,7 +45,33 @@ public sealed class AppProcess
             return StartWindows(info);
         }
 
-        int pid = UnixSpawn.Spawn(info);
+        int pid;
+        if (info.Output is null)
+        {
+            pid = UnixSpawn.Spawn(info);
+        }
+        else
+        {
+            var (read, write) = UnixNative.CloseOnExecPipe();
+            try
+            {
+                pid = UnixSpawn.Spawn(info, write);
+            }
+            catch
+            {
+                UnixNative.close(read);
+                throw;
+            }
+            finally
+            {
+                UnixNative.close(write);
+            }
+
+            // The pump ends when the app and everything it started have closed the pipe.
+            var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)read, ownsHandle: true);
+            Running.OutputPump.Start(new FileStream(handle, FileAccess.Read, 1), info.Output, "app");
+        }
+
         var app = new AppProcess(pid, null);
         var reaper = new Thread(() => app.Reap()) { IsBackground = true, Name = $"reap {pid}" };
         reaper.Start();
@@ -86,6 +112,8 @@ public sealed class AppProcess
             WorkingDirectory = info.WorkingDirectory,
             UseShellExecute = false,
             RedirectStandardInput = true,
+            RedirectStandardOutput = info.Output is not null,
+            RedirectStandardError = info.Output is not null,
         };
         foreach (string arg in info.Arguments)
         {
@@ -109,6 +137,12 @@ public sealed class AppProcess
         }
 
         process.StandardInput.Close();
+        if (info.Output is not null)
+        {
+            Running.OutputPump.Start(process.StandardOutput.BaseStream, info.Output, "app");
+            Running.OutputPump.Start(process.StandardError.BaseStream, info.Output, "app stderr");
+        }
+
         var app = new AppProcess(process.Id, process);
         _ = process.WaitForExitAsync().ContinueWith(_ => app._exited.TrySetResult(process.ExitCode), TaskScheduler.Default);
         return app;

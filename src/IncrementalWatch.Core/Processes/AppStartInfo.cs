@@ -11,6 +11,12 @@ public sealed record AppStartInfo(
     string WorkingDirectory,
     IReadOnlyDictionary<string, string> Environment)
 {
+    /// <summary>
+    /// Where the app's stdout and stderr go: null leaves them the host's own (the terminal);
+    /// a sink gets them through a pipe, a line at a time.
+    /// </summary>
+    public Running.ConsoleSink? Output { get; init; }
+
     public string CommandLine => string.Join(' ', new[] { FileName }.Concat(Arguments).Select(Quote));
 
     private static string Quote(string arg) =>

@@ -17,6 +17,9 @@ internal static unsafe class UnixNative
     public const int ESRCH = 3;
     public const int ECHILD = 10;
     public const int EINTR = 4;
+    public const int LinuxOCloExec = 0x80000;
+    public const int FSetFd = 2;
+    public const int FdCloExec = 1;
 
     // posix_spawnattr_t, posix_spawn_file_actions_t and sigset_t are opaque and differ in size
     // (glibc: 336, 80 and 128 bytes; macOS: one pointer or 4 bytes); these buffers fit all.
@@ -65,6 +68,21 @@ internal static unsafe class UnixNative
     public static extern int posix_spawn_file_actions_destroy(void* actions);
 
     [DllImport("libc")]
+    public static extern int posix_spawn_file_actions_adddup2(void* actions, int fd, int newFd);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int pipe2(int* fds, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int pipe(int* fds);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int fcntl(int fd, int command, int argument);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int close(int fd);
+
+    [DllImport("libc")]
     public static extern int posix_spawn_file_actions_addopen(void* actions, int fd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int oflag, int mode);
 
     /// <summary>glibc 2.29+ and macOS 10.15+.</summary>
@@ -73,6 +91,32 @@ internal static unsafe class UnixNative
 
     [DllImport("libc")]
     public static extern int posix_spawnp(out int pid, [MarshalAs(UnmanagedType.LPUTF8Str)] string file, void* fileActions, void* attr, IntPtr* argv, IntPtr* envp);
+
+    /// <summary>A pipe whose two ends are closed on exec, so only the dup2'ed copy reaches a child.</summary>
+    public static (int Read, int Write) CloseOnExecPipe()
+    {
+        int* fds = stackalloc int[2];
+        if (OperatingSystem.IsLinux())
+        {
+            if (pipe2(fds, LinuxOCloExec) != 0)
+            {
+                throw new InvalidOperationException($"pipe2 failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+            }
+        }
+        else
+        {
+            // macOS has no pipe2; a child spawned by another thread in between may inherit the pair.
+            if (pipe(fds) != 0)
+            {
+                throw new InvalidOperationException($"pipe failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}.");
+            }
+
+            fcntl(fds[0], FSetFd, FdCloExec);
+            fcntl(fds[1], FSetFd, FdCloExec);
+        }
+
+        return (fds[0], fds[1]);
+    }
 
     /// <summary>Whether a process (or, with a negative id, a process group) still exists.</summary>
     public static bool Exists(int pidOrNegativeGroup)

@@ -5,7 +5,8 @@ namespace IncrementalWatch.Processes;
 /// <summary>Starts a program with posix_spawnp in a new process group, stdin from /dev/null.</summary>
 internal static unsafe class UnixSpawn
 {
-    public static int Spawn(AppStartInfo info)
+    /// <summary>Starts the program; stdout and stderr go to <paramref name="outputFd"/> when it is not -1.</summary>
+    public static int Spawn(AppStartInfo info, int outputFd = -1)
     {
         var argv = new List<string> { info.FileName };
         argv.AddRange(info.Arguments);
@@ -36,6 +37,13 @@ internal static unsafe class UnixSpawn
             Check(UnixNative.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
             Check(UnixNative.posix_spawnattr_setflags(attr, UnixNative.PosixSpawnSetPgroup | UnixNative.PosixSpawnSetSigDef | UnixNative.PosixSpawnSetSigMask), "posix_spawnattr_setflags");
             Check(UnixNative.posix_spawn_file_actions_addopen(actions, 0, "/dev/null", 0, 0), "posix_spawn_file_actions_addopen");
+            if (outputFd >= 0)
+            {
+                // dup2 clears close-on-exec on the copies, so the child keeps fds 1 and 2 only.
+                Check(UnixNative.posix_spawn_file_actions_adddup2(actions, outputFd, 1), "posix_spawn_file_actions_adddup2");
+                Check(UnixNative.posix_spawn_file_actions_adddup2(actions, outputFd, 2), "posix_spawn_file_actions_adddup2");
+            }
+
             try
             {
                 Check(UnixNative.posix_spawn_file_actions_addchdir_np(actions, info.WorkingDirectory), "posix_spawn_file_actions_addchdir_np");

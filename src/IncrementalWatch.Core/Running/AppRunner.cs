@@ -208,6 +208,14 @@ public sealed class AppRunner
         var arguments = CommandLine.Split(slot.Map(info.RunArguments)).ToList();
         arguments.AddRange(_options.AppArguments.Count > 0 ? _options.AppArguments : CommandLine.Split(profile?.CommandLineArgs));
         string workingDirectory = info.RunWorkingDirectory.Length > 0 ? slot.Map(info.RunWorkingDirectory) : _options.WorkingDirectory;
+        if (_console.Sink.BelowTerminalLogger)
+        {
+            // The app's output comes through a pipe to keep the terminal logger's status line
+            // intact; ask .NET apps to keep their colors all the same, unless the user said otherwise.
+            environment.TryAdd("DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION", "1");
+            return new AppStartInfo(slot.Map(info.RunCommand), arguments, workingDirectory, environment) { Output = _console.Sink };
+        }
+
         return new AppStartInfo(slot.Map(info.RunCommand), arguments, workingDirectory, environment);
     }
 

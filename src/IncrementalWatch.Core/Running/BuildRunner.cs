@@ -14,8 +14,14 @@ public sealed record BuildResult(bool Succeeded, int ExitCode, TimeSpan Duration
 public sealed class BuildRunner
 {
     private readonly WatchOptions _options;
+    private readonly ConsoleSink? _output;
 
-    public BuildRunner(WatchOptions options) => _options = options;
+    /// <param name="output">Where the build's errors go; null leaves the build the host's stdout and stderr.</param>
+    public BuildRunner(WatchOptions options, ConsoleSink? output = null)
+    {
+        _options = options;
+        _output = output;
+    }
 
     public IReadOnlyList<string> ArgumentsFor(bool restore)
     {
@@ -36,7 +42,13 @@ public sealed class BuildRunner
 
     public async Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation)
     {
-        var startInfo = new ProcessStartInfo(_options.DotnetPath) { UseShellExecute = false, WorkingDirectory = _options.WorkingDirectory };
+        var startInfo = new ProcessStartInfo(_options.DotnetPath)
+        {
+            UseShellExecute = false,
+            WorkingDirectory = _options.WorkingDirectory,
+            RedirectStandardOutput = _output is not null,
+            RedirectStandardError = _output is not null,
+        };
         foreach (string arg in ArgumentsFor(restore))
         {
             startInfo.ArgumentList.Add(arg);
@@ -49,9 +61,18 @@ public sealed class BuildRunner
 
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{_options.DotnetPath}' did not start.");
+        var pumps = _output is null
+            ? Array.Empty<OutputPump>()
+            : new[] { OutputPump.Start(process.StandardOutput.BaseStream, _output, "build"), OutputPump.Start(process.StandardError.BaseStream, _output, "build stderr") };
         try
         {
             await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
+            if (process.ExitCode != 0 && pumps.Length > 0)
+            {
+                // The errors are on screen before the host says the build failed. A child that
+                // inherited the pipe (a compiler server lives on) keeps it open, so the wait is bounded.
+                await Task.WhenAny(Task.WhenAll(pumps.Select(p => p.Completion)), Task.Delay(TimeSpan.FromSeconds(1), cancellation)).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException)
         {

@@ -9,24 +9,19 @@ namespace IncrementalWatch.Running;
 /// </summary>
 public sealed class WatchConsole
 {
-    private readonly TextWriter _out;
     private readonly string? _eventsFile;
     private readonly object _lock = new();
 
-    public WatchConsole(TextWriter output, string? eventsFile)
+    public WatchConsole(ConsoleSink sink, string? eventsFile)
     {
-        _out = output;
+        Sink = sink;
         _eventsFile = eventsFile;
     }
 
-    public void Say(string line)
-    {
-        lock (_lock)
-        {
-            _out.WriteLine("watch: " + line);
-            _out.Flush();
-        }
-    }
+    /// <summary>The terminal output this console shares with the app and the rebuilds.</summary>
+    public ConsoleSink Sink { get; }
+
+    public void Say(string line) => Sink.WriteLines("watch: " + line);
 
     public void Report(Diagnostic diagnostic)
     {

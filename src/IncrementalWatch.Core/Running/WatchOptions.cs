@@ -49,6 +49,12 @@ public sealed record WatchOptions
     /// <summary>A file of time-stamped events (one per line) for tools and benchmarks; optional.</summary>
     public string? EventsFile { get; init; }
 
+    /// <summary>
+    /// The Watch build shows MSBuild's terminal logger: all output goes through one
+    /// <see cref="ConsoleSink"/> that keeps its status line intact.
+    /// </summary>
+    public bool BelowTerminalLogger { get; init; }
+
     public string WatchInfoFile => Path.Combine(StateDirectory, "watch.info");
 
     public string RecordFile => Path.Combine(StateDirectory, "app.pid");

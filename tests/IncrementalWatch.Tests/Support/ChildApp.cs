@@ -12,12 +12,15 @@ public static class ChildApp
 {
     private static readonly Lazy<string> s_assembly = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static AppProcess Start(params string[] args)
+    public static AppProcess Start(params string[] args) => Start(null, args);
+
+    /// <summary>Starts the child with its output going to <paramref name="output"/> (null: the test's own).</summary>
+    public static AppProcess Start(IncrementalWatch.Running.ConsoleSink? output, params string[] args)
     {
         var environment = BuildEnvironment.Clean(null)
             .Where(pair => pair.Value is not null)
             .ToDictionary(pair => pair.Key, pair => pair.Value!);
-        return AppProcess.Start(new AppStartInfo("dotnet", new[] { s_assembly.Value }.Concat(args).ToList(), Path.GetTempPath(), environment));
+        return AppProcess.Start(new AppStartInfo("dotnet", new[] { s_assembly.Value }.Concat(args).ToList(), Path.GetTempPath(), environment) { Output = output });
     }
 
     /// <summary>A port nothing listens on now.</summary>
