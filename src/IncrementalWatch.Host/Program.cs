@@ -4,9 +4,14 @@ using IncrementalWatch.Host;
 using IncrementalWatch.Running;
 using IncrementalWatch.Watching;
 
-// The restart host. Stops cleanly (the app stopped gracefully, its record removed) on
+// The restart host (and, with "verify" first, the cache verifier). Stops cleanly (the app stopped gracefully, its record removed) on
 // Ctrl+C, SIGTERM, SIGHUP or SIGQUIT, and when the Watch task that started it goes away
 // (its stdin closes), so a killed build never leaves a host rebuilding on its own.
+if (args.Length > 0 && args[0] == "verify")
+{
+    return await IncrementalWatch.Host.Verify.VerifyCommand.RunAsync(args.Skip(1).ToArray());
+}
+
 var (options, stopOnStdinEof, errors) = HostCommand.Parse(args);
 if (options is null)
 {

@@ -26,6 +26,22 @@ public abstract class IncrementalWatchTask : Microsoft.Build.Utilities.Task
 
     protected abstract void ExecuteCore();
 
+    /// <summary>
+    /// The build's global properties (-c Release, -p:X=Y) as Name=Value, for the builds a tool
+    /// starts on the user's behalf; MSBuild's own and the package's private ones are left out.
+    /// </summary>
+    protected IEnumerable<string> BuildGlobalProperties(params string[] ignored)
+    {
+        if (BuildEngine is not IBuildEngine6 engine)
+        {
+            return Array.Empty<string>();
+        }
+
+        return engine.GetGlobalProperties()
+            .Where(p => !ignored.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && !p.Key.StartsWith("_IncrementalWatch", StringComparison.OrdinalIgnoreCase))
+            .Select(p => $"{p.Key}={p.Value}");
+    }
+
     /// <summary>Logs a coded diagnostic at the severity its code carries.</summary>
     protected void Report(Diagnostic diagnostic)
     {

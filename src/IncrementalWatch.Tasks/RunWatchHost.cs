@@ -162,17 +162,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
     }
 
     /// <summary>The Watch build's global properties (-c Release, -p:X=Y), for every rebuild.</summary>
-    private IEnumerable<string> GlobalProperties()
-    {
-        if (BuildEngine is not IBuildEngine6 engine)
-        {
-            return Array.Empty<string>();
-        }
-
-        return engine.GetGlobalProperties()
-            .Where(p => !IgnoredGlobalProperties.Contains(p.Key, StringComparer.OrdinalIgnoreCase) && !p.Key.StartsWith("_IncrementalWatch", StringComparison.OrdinalIgnoreCase))
-            .Select(p => $"{p.Key}={p.Value}");
-    }
+    private IEnumerable<string> GlobalProperties() => BuildGlobalProperties(IgnoredGlobalProperties);
 
     private bool Validate()
     {

@@ -1,0 +1,168 @@
+using System.Text;
+
+namespace IncrementalWatch.Verification;
+
+/// <summary>One project the verification looks at, as its build evaluated it.</summary>
+/// <param name="ProjectFile">Full path of the project file.</param>
+/// <param name="Name">The project's name.</param>
+/// <param name="SnapshotFile">Its content snapshot in obj/.</param>
+/// <param name="TargetPath">The built assembly in the output folder.</param>
+/// <param name="IntermediateAssembly">The assembly the compiler writes in obj/.</param>
+public sealed record VerifyProject(string ProjectFile, string Name, string SnapshotFile, string TargetPath, string IntermediateAssembly)
+{
+    public string Directory => Path.GetDirectoryName(ProjectFile)!;
+}
+
+/// <summary>An input the invalidation proof may change.</summary>
+/// <param name="CopyOutput">For a copied file: its copy in the output folder.</param>
+public sealed record ProofInput(string ProjectFile, ProofKind Kind, string Path, string CopyOutput);
+
+/// <summary>
+/// What the VerifyCacheInvalidation task asks the verifier to do, written to a file the host
+/// reads: one "key TAB value..." line per fact, so paths with spaces need no quoting.
+/// </summary>
+public sealed class VerifyRequest
+{
+    public required VerifyProject Entry { get; init; }
+
+    /// <summary>The entry and every project it references that has the package.</summary>
+    public required IReadOnlyList<VerifyProject> Closure { get; init; }
+
+    /// <summary>Referenced projects without the package (not verifiable).</summary>
+    public IReadOnlyList<string> MissingPackage { get; init; } = Array.Empty<string>();
+
+    /// <summary>The solution the build was started on, if any: each project then reports only itself.</summary>
+    public string? Solution { get; init; }
+
+    public required string ReportDirectory { get; init; }
+
+    /// <summary>Global properties of the build (Name=Value), for every inner build.</summary>
+    public IReadOnlyList<string> Properties { get; init; } = Array.Empty<string>();
+
+    /// <summary>Targets allowed to do work in a second build.</summary>
+    public IReadOnlyList<string> AllowedTargets { get; init; } = Array.Empty<string>();
+
+    public bool Proof { get; init; }
+
+    /// <summary>Inputs the proof may change, from the projects' evaluations.</summary>
+    public IReadOnlyList<ProofInput> ProofInputs { get; init; } = Array.Empty<ProofInput>();
+
+    /// <summary>Analyze this binary log instead of building twice.</summary>
+    public string? BinaryLog { get; init; }
+
+    /// <summary>The folder copied for the invalidation proof; empty: found from the entry.</summary>
+    public string? WorkspaceRoot { get; init; }
+
+    public string DotnetPath { get; init; } = "dotnet";
+
+    public bool SolutionMode => !string.IsNullOrEmpty(Solution);
+
+    public void Save(string path)
+    {
+        var text = new StringBuilder("IWVERIFY\t1\n");
+        void Line(params string?[] fields) => text.Append(string.Join('\t', fields.Select(f => f ?? ""))).Append('\n');
+        Line("entry", Entry.ProjectFile, Entry.Name, Entry.SnapshotFile, Entry.TargetPath, Entry.IntermediateAssembly);
+        foreach (var p in Closure)
+        {
+            Line("project", p.ProjectFile, p.Name, p.SnapshotFile, p.TargetPath, p.IntermediateAssembly);
+        }
+
+        foreach (var input in ProofInputs)
+        {
+            Line("input", input.ProjectFile, input.Kind.ToString(), input.Path, input.CopyOutput);
+        }
+
+        foreach (string missing in MissingPackage)
+        {
+            Line("missing", missing);
+        }
+
+        Line("solution", Solution);
+        Line("report", ReportDirectory);
+        foreach (string property in Properties)
+        {
+            Line("property", property);
+        }
+
+        foreach (string target in AllowedTargets)
+        {
+            Line("allow", target);
+        }
+
+        Line("proof", Proof ? "true" : "false");
+        Line("binlog", BinaryLog);
+        Line("root", WorkspaceRoot);
+        Line("dotnet", DotnetPath);
+        FileSystem.AtomicFile.Write(path, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <exception cref="InvalidDataException">The file is not a request this version wrote.</exception>
+    public static VerifyRequest Load(string path)
+    {
+        string[] lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || lines[0] != "IWVERIFY\t1")
+        {
+            throw new InvalidDataException($"'{path}' is not a verification request of format 1.");
+        }
+
+        VerifyProject? entry = null;
+        var closure = new List<VerifyProject>();
+        var missing = new List<string>();
+        var inputs = new List<ProofInput>();
+        var properties = new List<string>();
+        var allowed = new List<string>();
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in lines.Skip(1))
+        {
+            string[] f = line.Split('\t');
+            switch (f[0])
+            {
+                case "entry" when f.Length == 6:
+                    entry = new VerifyProject(f[1], f[2], f[3], f[4], f[5]);
+                    break;
+                case "project" when f.Length == 6:
+                    closure.Add(new VerifyProject(f[1], f[2], f[3], f[4], f[5]));
+                    break;
+                case "input" when f.Length == 5 && Enum.TryParse(f[2], out ProofKind kind):
+                    inputs.Add(new ProofInput(f[1], kind, f[3], f[4]));
+                    break;
+                case "missing" when f.Length == 2:
+                    missing.Add(f[1]);
+                    break;
+                case "property" when f.Length == 2:
+                    properties.Add(f[1]);
+                    break;
+                case "allow" when f.Length == 2:
+                    allowed.Add(f[1]);
+                    break;
+                case var key when f.Length == 2:
+                    values[key] = f[1];
+                    break;
+                default:
+                    throw new InvalidDataException($"'{path}': unreadable line '{line}'.");
+            }
+        }
+
+        if (entry is null || !values.TryGetValue("report", out string? report) || report.Length == 0)
+        {
+            throw new InvalidDataException($"'{path}' names no entry project or report folder.");
+        }
+
+        string? Value(string key) => values.TryGetValue(key, out string? v) && v.Length > 0 ? v : null;
+        return new VerifyRequest
+        {
+            Entry = entry,
+            Closure = closure,
+            MissingPackage = missing,
+            Solution = Value("solution"),
+            ReportDirectory = report,
+            Properties = properties,
+            AllowedTargets = allowed,
+            Proof = Value("proof") == "true",
+            ProofInputs = inputs,
+            BinaryLog = Value("binlog"),
+            WorkspaceRoot = Value("root"),
+            DotnetPath = Value("dotnet") ?? "dotnet",
+        };
+    }
+}

@@ -1,0 +1,105 @@
+namespace IncrementalWatch.Verification;
+
+/// <summary>
+/// The scratch copy of a workspace that the invalidation proof changes and builds: the
+/// sources without bin/, obj/ and version-control folders, somewhere under the temp folder,
+/// removed afterwards. The user's tree is only read.
+/// </summary>
+public sealed class WorkspaceCopy : IDisposable
+{
+    private static readonly string[] Excluded = { "bin", "obj", ".git", ".vs", ".idea", "TestResults", "node_modules" };
+
+    private WorkspaceCopy(string source, string root)
+    {
+        Source = source;
+        Root = root;
+    }
+
+    public string Source { get; }
+
+    public string Root { get; }
+
+    public static WorkspaceCopy Create(string source)
+    {
+        string scratch = Path.Combine(Path.GetTempPath(), "incrementalwatch-proof", Path.GetRandomFileName());
+        var copy = new WorkspaceCopy(Path.GetFullPath(source), Path.Combine(scratch, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)))));
+        CopyFolder(new DirectoryInfo(copy.Source), copy.Root);
+        return copy;
+    }
+
+    /// <summary>The copy's path for a path in the source tree.</summary>
+    public string Map(string path)
+    {
+        string relative = Path.GetRelativePath(Source, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : Path.Combine(Root, relative);
+    }
+
+    /// <summary>
+    /// The folder to copy for <paramref name="entry"/>: the enclosing git work tree, else the
+    /// solution's folder, else the nearest folder holding every project of the closure.
+    /// </summary>
+    public static string FindRoot(VerifyRequest request)
+    {
+        if (!string.IsNullOrEmpty(request.WorkspaceRoot))
+        {
+            return Path.GetFullPath(request.WorkspaceRoot);
+        }
+
+        for (var folder = new DirectoryInfo(request.Entry.Directory); folder is not null; folder = folder.Parent)
+        {
+            if (Directory.Exists(Path.Combine(folder.FullName, ".git")) || File.Exists(Path.Combine(folder.FullName, ".git")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        if (request.SolutionMode)
+        {
+            return Path.GetDirectoryName(request.Solution)!;
+        }
+
+        string common = request.Entry.Directory;
+        foreach (var project in request.Closure)
+        {
+            while (!project.Directory.StartsWith(common.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, FileSystem.PathComparison.Comparison)
+                   && !string.Equals(project.Directory, common, FileSystem.PathComparison.Comparison))
+            {
+                common = Path.GetDirectoryName(common) ?? common;
+            }
+        }
+
+        return common;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(Root)!, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void CopyFolder(DirectoryInfo source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var entry in source.EnumerateFileSystemInfos())
+        {
+            string destination = Path.Combine(target, entry.Name);
+            if (entry is DirectoryInfo directory)
+            {
+                if (!Excluded.Contains(directory.Name, StringComparer.OrdinalIgnoreCase) && directory.LinkTarget is null)
+                {
+                    CopyFolder(directory, destination);
+                }
+            }
+            else if (entry is FileInfo file)
+            {
+                file.CopyTo(destination);
+                File.SetLastWriteTimeUtc(destination, file.LastWriteTimeUtc);
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using System.Globalization;
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.FileSystem;
+using IncrementalWatch.Snapshots;
+using IncrementalWatch.Verification;
+
+namespace IncrementalWatch.Host.Verify;
+
+/// <summary>
+/// Verifies one project's build caches: (1) before anything is built, that its outputs (and
+/// those of the projects it references) were built from the content the sources have now;
+/// (2) that a second build does no real work, from its binary log; (3) when asked, that
+/// changing each kind of input with its timestamp kept changes the outputs, in a scratch copy.
+/// Writes the reports and returns 0 when every check passed.
+/// </summary>
+public sealed class Verifier
+{
+    private readonly VerifyRequest _request;
+    private readonly VerifyReport _report;
+    private readonly InnerBuild _builds;
+    private readonly TextWriter _progress;
+
+    public Verifier(VerifyRequest request, TextWriter progress)
+    {
+        _request = request;
+        _report = new VerifyReport(request.Entry.Name);
+        _builds = new InnerBuild(request.DotnetPath, request.Properties);
+        _progress = progress;
+    }
+
+    private string Entry => _request.Entry.Name;
+
+    public async Task<VerifyReport> RunAsync(CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(_request.ReportDirectory);
+        string root = WorkspaceCopy.FindRoot(_request);
+        Say($"waiting for other verifications of {root}");
+        using (await VerifyLock.AcquireAsync(root, TimeSpan.FromHours(2), cancellation).ConfigureAwait(false))
+        {
+            foreach (string missing in _request.MissingPackage)
+            {
+                _report.Notes.Add(Diagnostic.CreateForFile("IW3207", missing, missing));
+            }
+
+            CheckStaleOutputs();
+            await CheckIncrementalityAsync(cancellation).ConfigureAwait(false);
+            if (_request.Proof)
+            {
+                await ProveInvalidationAsync(root, cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                _report.Add(new CheckResult(VerifyReport.ProofCategory, Entry, CheckStatus.Skipped, "not requested (opt in with -p:IncrementalWatchVerifyProof=true)", TimeSpan.Zero));
+            }
+        }
+
+        WriteReports();
+        return _report;
+    }
+
+    private void CheckStaleOutputs()
+    {
+        Say("checking outputs against the content snapshots");
+        foreach (var project in _request.Closure)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = StaleOutputCheck.Check(project);
+            var check = result.Outcome switch
+            {
+                StaleOutcome.Fresh => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Passed, "outputs match the current content of every input", clock.Elapsed),
+                StaleOutcome.NotBuilt => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Skipped, "not built yet: no outputs to check", clock.Elapsed, Diagnostic.CreateForFile("IW1203", project.ProjectFile, project.Name)),
+                StaleOutcome.NoSnapshot => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Failed, "outputs without a content snapshot", clock.Elapsed,
+                    Diagnostic.CreateForFile("IW3202", project.ProjectFile, project.Name, project.SnapshotFile, result.Differences.FirstOrDefault() ?? "missing")),
+                _ => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Failed, "built from other content: " + string.Join("; ", result.Differences), clock.Elapsed,
+                    Diagnostic.CreateForFile("IW3201", project.ProjectFile, project.Name, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
+            };
+            _report.Add(check);
+        }
+    }
+
+    private async Task CheckIncrementalityAsync(CancellationToken cancellation)
+    {
+        string binlog;
+        IReadOnlyList<string> changed = Array.Empty<string>();
+        var clock = Stopwatch.StartNew();
+        if (_request.BinaryLog is { } given)
+        {
+            binlog = Path.GetFullPath(given);
+            Say($"reading the given binary log {binlog}");
+        }
+        else
+        {
+            Say($"building {Entry} (first build)");
+            var first = await _builds.RunAsync(_request.Entry.ProjectFile, LogPath("build1.log"), restore: true, cancellation: cancellation).ConfigureAwait(false);
+            if (!BuildSucceeded(first, "first", VerifyReport.IncrementalityCategory))
+            {
+                return;
+            }
+
+            var folders = _request.Closure.Select(p => p.Directory).ToList();
+            var before = TreeState.Capture(folders);
+            binlog = LogPath("second.binlog");
+            Say($"building {Entry} again, with a binary log (second build)");
+            var second = await _builds.RunAsync(_request.Entry.ProjectFile, LogPath("build2.log"), restore: false, binlog, cancellation).ConfigureAwait(false);
+            if (!BuildSucceeded(second, "second", VerifyReport.IncrementalityCategory))
+            {
+                return;
+            }
+
+            changed = TreeState.Capture(folders).ChangedSince(before)
+                .Where(f => !f.StartsWith(Path.GetFullPath(_request.ReportDirectory), PathComparison.Comparison))
+                .ToList();
+        }
+
+        Microsoft.Build.Logging.StructuredLogger.Build log;
+        try
+        {
+            log = BinlogAnalysis.Read(binlog);
+        }
+        catch (InvalidDataException ex)
+        {
+            _report.Add(new CheckResult(VerifyReport.IncrementalityCategory, Entry, CheckStatus.Failed, $"the binary log cannot be read: {ex.Message}", clock.Elapsed,
+                Diagnostic.CreateForFile("IW3205", binlog, binlog, ex.Message)));
+            return;
+        }
+
+        string entryFile = _request.Entry.ProjectFile;
+        bool Include(string projectFile) => !_request.SolutionMode || projectFile.Length == 0 || string.Equals(projectFile, entryFile, PathComparison.Comparison);
+        var work = BinlogAnalysis.FindWork(log, Include, changed);
+        var allowed = new HashSet<string>(_request.AllowedTargets, StringComparer.OrdinalIgnoreCase);
+        int ran = log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(t => !t.Skipped && Include(t.Project?.ProjectFile ?? "")).Count;
+        if (!work.Any(w => !allowed.Contains(w.Target)))
+        {
+            _report.Add(new CheckResult(VerifyReport.IncrementalityCategory, "second build does no work", CheckStatus.Passed,
+                string.Create(CultureInfo.InvariantCulture, $"{ran} targets ran, all bookkeeping (no tool run, no file written); {log.Duration.TotalMilliseconds:0} ms; log: {binlog}"), log.Duration));
+        }
+
+        foreach (var item in work)
+        {
+            string project = item.ProjectFile.Length > 0 ? Path.GetFileNameWithoutExtension(item.ProjectFile) : Entry;
+            string evidence = string.Join("; ", item.Evidence);
+            string ms = item.Duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+            bool isAllowed = allowed.Contains(item.Target);
+            _report.Add(new CheckResult(
+                VerifyReport.IncrementalityCategory,
+                $"{project}: {item.Target}",
+                isAllowed ? CheckStatus.Allowed : CheckStatus.Failed,
+                $"{item.Reason}; {evidence}",
+                item.Duration,
+                isAllowed
+                    ? Diagnostic.CreateForFile("IW1202", item.ProjectFile, project, item.Target, item.Reason, ms)
+                    : Diagnostic.CreateForFile("IW3203", item.ProjectFile.Length > 0 ? item.ProjectFile : entryFile, project, item.Target, item.Reason, ms, evidence)));
+        }
+    }
+
+    private async Task ProveInvalidationAsync(string root, CancellationToken cancellation)
+    {
+        Say($"copying {root} for the invalidation proof");
+        var clock = Stopwatch.StartNew();
+        using var copy = WorkspaceCopy.Create(root);
+        string entry = copy.Map(_request.Entry.ProjectFile);
+        if (string.Equals(entry, _request.Entry.ProjectFile, PathComparison.Comparison))
+        {
+            _report.Add(new CheckResult(VerifyReport.ProofCategory, Entry, CheckStatus.Failed, $"the project is outside the workspace root {root}", TimeSpan.Zero,
+                Diagnostic.Create("IW3208", $"{_request.Entry.ProjectFile} is outside the workspace root {root}; set IncrementalWatchVerifyWorkspaceRoot")));
+            return;
+        }
+
+        Say($"building the copy in {copy.Root}");
+        var baseline = await _builds.RunAsync(entry, LogPath("proof-build.log"), restore: true, cancellation: cancellation).ConfigureAwait(false);
+        if (!BuildSucceeded(baseline, "proof baseline", VerifyReport.ProofCategory))
+        {
+            return;
+        }
+
+        var projects = _request.SolutionMode ? new[] { _request.Entry } : _request.Closure.ToArray();
+        int number = 0;
+        foreach (var project in projects)
+        {
+            var cases = Cases(project, copy);
+            if (cases.Count == 0)
+            {
+                _report.Add(new CheckResult(VerifyReport.ProofCategory, project.Name, CheckStatus.Skipped, "no inputs of a kind the proof changes", TimeSpan.Zero));
+            }
+
+            foreach (var (kind, input, outputs) in cases)
+            {
+                number++;
+                string label = $"{project.Name}: {kind} {Path.GetRelativePath(copy.Map(project.Directory), input)}";
+                Say($"proof: {label}");
+                var caseClock = Stopwatch.StartNew();
+                var before = outputs.Select(Fingerprint).ToList();
+                string change = InputMutation.Apply(input, kind, string.Create(CultureInfo.InvariantCulture, $"{number}x{Environment.ProcessId}"));
+                var rebuild = await _builds.RunAsync(entry, LogPath($"proof-{number}.log"), restore: false, cancellation: cancellation).ConfigureAwait(false);
+                var after = outputs.Select(Fingerprint).ToList();
+                bool changed = kind == ProofKind.AdditionalFile
+                    ? before.Zip(after).Any(p => p.First.Written != p.Second.Written)
+                    : before.Zip(after).Any(p => p.First.Hash != p.Second.Hash);
+                string outputNames = string.Join(" and ", outputs.Select(o => Path.GetRelativePath(copy.Map(project.Directory), o)));
+                string relativeInput = Path.GetRelativePath(copy.Root, input);
+                if (!rebuild.Succeeded)
+                {
+                    string why = $"the rebuild failed (exit code {rebuild.ExitCode}): {string.Join(" ", rebuild.Errors)}";
+                    _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
+                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)));
+                }
+                else if (changed)
+                {
+                    string what = kind == ProofKind.AdditionalFile ? "the compiler ran again" : $"{outputNames} changed";
+                    _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Passed, $"{change}; {what}", caseClock.Elapsed));
+                }
+                else
+                {
+                    string why = kind == ProofKind.AdditionalFile ? $"the compiler did not run again ({outputNames} untouched)" : $"{outputNames} did not change: the build used the old content";
+                    _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
+                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)));
+                }
+            }
+        }
+
+        Say(string.Create(CultureInfo.InvariantCulture, $"proof done in {clock.Elapsed.TotalSeconds:0.0} s"));
+    }
+
+    /// <summary>
+    /// One input of each kind the project has (the first by path, from its evaluation), mapped
+    /// into the copy, with the outputs that must change.
+    /// </summary>
+    private List<(ProofKind Kind, string Input, IReadOnlyList<string> Outputs)> Cases(VerifyProject project, WorkspaceCopy copy)
+    {
+        IReadOnlyList<string> assembly = new[] { copy.Map(project.IntermediateAssembly), copy.Map(project.TargetPath) };
+        string obj = Path.Combine(project.Directory, "obj") + Path.DirectorySeparatorChar;
+        return _request.ProofInputs
+            .Where(i => string.Equals(i.ProjectFile, project.ProjectFile, PathComparison.Comparison) && File.Exists(i.Path)
+                        && !i.Path.StartsWith(obj, PathComparison.Comparison) && (i.Kind != ProofKind.CopiedFile || i.CopyOutput.Length > 0))
+            .GroupBy(i => i.Kind)
+            .OrderBy(g => g.Key)
+            .Select(g => g.OrderBy(i => i.Path, StringComparer.Ordinal).First())
+            .Select(i => (i.Kind, copy.Map(i.Path), i.Kind switch
+            {
+                ProofKind.CopiedFile => (IReadOnlyList<string>)new[] { copy.Map(i.CopyOutput) },
+                ProofKind.AdditionalFile => new[] { copy.Map(project.IntermediateAssembly) },
+                _ => assembly,
+            }))
+            .ToList();
+    }
+
+    private static (ContentHash? Hash, DateTime Written) Fingerprint(string path) =>
+        File.Exists(path) ? (ContentHash.OfFile(path), File.GetLastWriteTimeUtc(path)) : (null, default);
+
+    private bool BuildSucceeded(InnerBuildResult build, string which, string category)
+    {
+        if (build.Succeeded)
+        {
+            return true;
+        }
+
+        string errors = build.Errors.Count > 0 ? string.Join(" ", build.Errors) : "no error lines; see the log";
+        _report.Add(new CheckResult(category, $"{Entry}: {which} build", CheckStatus.Failed, $"the {which} build failed (exit code {build.ExitCode}): {errors}", build.Duration,
+            Diagnostic.CreateForFile("IW3204", _request.Entry.ProjectFile, Entry, which, build.ExitCode, build.LogFile, errors)));
+        return false;
+    }
+
+    private string LogPath(string name) => Path.Combine(_request.ReportDirectory, $"{Entry}.{name}");
+
+    private void WriteReports()
+    {
+        string markdown = _report.ToMarkdown();
+        AtomicFile.Write(Path.Combine(_request.ReportDirectory, Entry + ".md"), System.Text.Encoding.UTF8.GetBytes(markdown));
+        using (var junit = new MemoryStream())
+        {
+            _report.ToJUnit().Save(junit);
+            AtomicFile.Write(Path.Combine(_request.ReportDirectory, Entry + ".junit.xml"), junit.ToArray());
+        }
+
+        if (Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is { Length: > 0 } summary)
+        {
+            File.AppendAllText(summary, markdown + "\n");
+        }
+    }
+
+    private void Say(string line) => _progress.WriteLine("verify: " + line);
+}

@@ -1,0 +1,55 @@
+using IncrementalWatch.Diagnostics;
+using IncrementalWatch.Verification;
+
+namespace IncrementalWatch.Host.Verify;
+
+/// <summary>
+/// `IncrementalWatch.Host.dll verify --request FILE --results FILE`: runs the verification the
+/// VerifyCacheInvalidation task wrote down, prints progress lines, and leaves the diagnostics
+/// for the task to log. Exit code 0: every check passed; 1: a check failed; 2: it could not run.
+/// </summary>
+internal static class VerifyCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? request = null, results = null;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--request":
+                    request = args[i + 1];
+                    break;
+                case "--results":
+                    results = args[i + 1];
+                    break;
+            }
+        }
+
+        if (request is null || results is null)
+        {
+            Console.Error.WriteLine("verify: usage: verify --request FILE --results FILE");
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+
+        try
+        {
+            var report = await new Verifier(VerifyRequest.Load(request), Console.Out).RunAsync(stop.Token);
+            FileSystem.AtomicFile.Write(results, System.Text.Encoding.UTF8.GetBytes(report.ToDiagnosticLines()));
+            return report.Succeeded ? 0 : 1;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or OperationCanceledException)
+        {
+            var diagnostic = Diagnostic.Create("IW3208", ex.Message);
+            FileSystem.AtomicFile.Write(results, System.Text.Encoding.UTF8.GetBytes($"{diagnostic.Code}\t\t{diagnostic.Message}\n"));
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using IncrementalWatch.Tests.Support;
+using Xunit.Abstractions;
+
+namespace IncrementalWatch.Tests.Integration;
+
+/// <summary>dotnet build -t:VerifyCacheInvalidation on the App -> Lib workspace, through the packed package.</summary>
+public sealed class VerifyTests(ITestOutputHelper output)
+{
+    private const string Report = "App/TestResults/IncrementalWatch/";
+
+    [Fact]
+    public void A_clean_workspace_passes_and_gets_markdown_and_junit_reports()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        ws.BuildOk();
+        var verify = Verify(ws);
+
+        Assert.True(verify.Succeeded, TestWorkspace.Tail(verify.Output));
+        Assert.Contains("IncrementalWatch verify App: PASSED", verify.Output);
+        string markdown = File.ReadAllText(ws.PathOf(Report + "App.md"));
+        Assert.Contains("✅ | second build does no work", markdown);
+        Assert.Contains("✅ | Lib | outputs match", markdown);
+        var junit = System.Xml.Linq.XDocument.Load(ws.PathOf(Report + "App.junit.xml")).Root!;
+        Assert.Equal("0", junit.Attribute("failures")!.Value);
+        Assert.True(int.Parse(junit.Attribute("tests")!.Value) >= 3);
+        Assert.True(File.Exists(ws.PathOf(Report + "App.second.binlog")));
+        ws.Pass();
+    }
+
+    [Fact]
+    public void Targets_that_work_on_every_build_are_caught_with_the_reason_from_the_log_and_can_be_allowed()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        FileEdits.Replace(ws.PathOf("App/App.csproj"), "</Project>", """
+              <Target Name="StampEveryBuild" AfterTargets="Build">
+                <WriteLinesToFile File="$(IntermediateOutputPath)stamp.txt" Lines="built" Overwrite="true" />
+              </Target>
+              <Target Name="EchoEveryBuild" AfterTargets="Build">
+                <Exec Command="echo hello" />
+              </Target>
+              <Target Name="NeverWritesItsOutput" AfterTargets="Build" Inputs="$(MSBuildProjectFullPath)" Outputs="$(IntermediateOutputPath)never.txt">
+                <Exec Command="echo working" />
+              </Target>
+            </Project>
+            """);
+        var verify = Verify(ws);
+
+        Assert.False(verify.Succeeded);
+        Assert.Contains("error IW3203: App: target StampEveryBuild did work in a second build with nothing changed (no Inputs/Outputs", verify.Output);
+        Assert.Contains("wrote a file (WriteLinesToFile); changed on disk: stamp.txt", verify.Output);
+        Assert.Contains("error IW3203: App: target EchoEveryBuild did work in a second build with nothing changed (no Inputs/Outputs", verify.Output);
+        Assert.Contains("ran Exec: echo hello", verify.Output);
+        Assert.Contains("error IW3203: App: target NeverWritesItsOutput did work in a second build with nothing changed (output missing: ", verify.Output);
+        Assert.DoesNotContain("target CoreCompile", verify.Output);
+        Assert.DoesNotContain("target GenerateMSBuildEditorConfigFileCore", verify.Output);
+        Assert.Contains("❌ | App: EchoEveryBuild", File.ReadAllText(ws.PathOf(Report + "App.md")));
+
+        var allowed = Verify(ws, "-p:IncrementalWatchAllowedTargets=StampEveryBuild%3BEchoEveryBuild%3BNeverWritesItsOutput");
+        Assert.True(allowed.Succeeded, TestWorkspace.Tail(allowed.Output));
+        Assert.Contains("☑️ allowed | App: EchoEveryBuild", File.ReadAllText(ws.PathOf(Report + "App.md")));
+        ws.Pass();
+    }
+
+    [Fact]
+    public void Outputs_built_from_other_content_are_caught_an_old_timestamp_edit_and_a_restored_stale_cache()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        ws.BuildOk();
+
+        // An edit whose timestamp is an hour old, not built yet.
+        FileEdits.ReplaceWithOlderTime(ws.PathOf("Lib/LibCode.cs"), "lib-code v1", "lib-code v2", TimeSpan.FromHours(1));
+        var edited = Verify(ws);
+        Assert.False(edited.Succeeded);
+        Assert.Contains("error IW3201: Lib: the outputs were built from other content than the sources have now", edited.Output);
+        Assert.Contains("LibCode.cs (Compile: content differs)", edited.Output);
+
+        // The verification built it: the outputs are current. Keep them as a CI cache would,
+        // change App, build, then put the cached (older) obj/ and bin/ back.
+        string cache = ws.PathOf("cache");
+        foreach (string folder in new[] { "App/obj", "App/bin" })
+        {
+            CopyTree(ws.PathOf(folder), Path.Combine(cache, folder));
+        }
+
+        FileEdits.Replace(ws.PathOf("App/Code.cs"), "app-code v1", "app-code v2");
+        ws.BuildOk();
+        foreach (string folder in new[] { "App/obj", "App/bin" })
+        {
+            Directory.Delete(ws.PathOf(folder), recursive: true);
+            CopyTree(Path.Combine(cache, folder), ws.PathOf(folder));
+        }
+
+        var restored = Verify(ws);
+        Assert.False(restored.Succeeded);
+        Assert.Contains("error IW3201: App: the outputs were built from other content", restored.Output);
+        Assert.Contains("Code.cs (Compile: content differs)", restored.Output);
+        Assert.DoesNotContain("error IW3201: Lib", restored.Output);
+        ws.Pass();
+    }
+
+    [Fact]
+    public void The_invalidation_proof_passes_with_the_package_and_fails_without_it()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        var with = Verify(ws, "-p:IncrementalWatchVerifyProof=true");
+        Assert.True(with.Succeeded, TestWorkspace.Tail(with.Output));
+        string markdown = File.ReadAllText(ws.PathOf(Report + "App.md"));
+        foreach (string kind in new[] { "Lib: Source", "Lib: ResxResource", "Lib: EmbeddedFile", "Lib: CopiedFile", "App: Source", "App: ResxResource", "App: CopiedFile" })
+        {
+            Assert.Contains("✅ | " + kind, markdown);
+        }
+
+        // The user's tree is only read: the proof's changes went to a scratch copy.
+        Assert.DoesNotContain("IncrementalWatchProof", File.ReadAllText(ws.PathOf("App/Code.cs")));
+
+        var without = Verify(ws, "-p:IncrementalWatchVerifyProof=true", "-p:IncrementalWatchEnabled=false");
+        Assert.False(without.Succeeded);
+        Assert.Contains("error IW3206: App: the invalidation proof failed for Source 'App/Code.cs'", without.Output);
+        Assert.Contains("did not change: the build used the old content", without.Output);
+        ws.Pass();
+    }
+
+    [Fact]
+    public void Bad_input_gives_coded_errors_never_a_pass()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        var missing = Verify(ws, "-p:IncrementalWatchVerifyBinaryLog=" + ws.PathOf("nothing.binlog"));
+        Assert.False(missing.Succeeded);
+        Assert.Contains("error IW3205: The binary log '" + ws.PathOf("nothing.binlog") + "' cannot be read: the file does not exist", missing.Output);
+
+        File.WriteAllBytes(ws.PathOf("corrupt.binlog"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 37)).ToArray());
+        var corrupt = Verify(ws, "-p:IncrementalWatchVerifyBinaryLog=" + ws.PathOf("corrupt.binlog"));
+        Assert.False(corrupt.Succeeded);
+        Assert.Contains("error IW3205: The binary log '" + ws.PathOf("corrupt.binlog") + "' cannot be read", corrupt.Output);
+
+        FileEdits.Replace(ws.PathOf("App/Code.cs"), "app-code v1", "app-code v1 \" unterminated");
+        var broken = Verify(ws);
+        Assert.False(broken.Succeeded);
+        Assert.Contains("error IW3204: App: the first build failed (exit code 1)", broken.Output);
+        Assert.Contains("IncrementalWatch verify App: FAILED", broken.Output);
+        ws.Pass();
+    }
+
+    [Fact]
+    public void A_solution_names_its_project_without_the_package()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        Directory.CreateDirectory(ws.PathOf("Plain"));
+        File.WriteAllText(ws.PathOf("Plain/Plain.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <ItemGroup>
+                <PackageReference Remove="IncrementalWatch" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(ws.PathOf("Plain/Plain.cs"), "namespace Plain; public static class Nothing { }\n");
+        File.WriteAllText(ws.PathOf("All.slnx"), """
+            <Solution>
+              <Project Path="App/App.csproj" />
+              <Project Path="Lib/Lib.csproj" />
+              <Project Path="Plain/Plain.csproj" />
+            </Solution>
+            """);
+
+        var verify = ws.Dotnet("build", "All.slnx", "-t:VerifyCacheInvalidation");
+        Assert.False(verify.Succeeded);
+        Assert.Contains("error IW3207: The project '" + ws.PathOf("Plain/Plain.csproj") + "' does not reference IncrementalWatch", verify.Output);
+        Assert.Contains("IncrementalWatch verify App: ", verify.Output);
+        Assert.Contains("IncrementalWatch verify Lib: PASSED", verify.Output);
+        Assert.True(File.Exists(ws.PathOf("TestResults/IncrementalWatch/Lib.junit.xml")));
+        ws.Pass();
+    }
+
+    private static ProcessResult Verify(TestWorkspace ws, params string[] extra) =>
+        ws.Dotnet("build", "App", new[] { "-t:VerifyCacheInvalidation" }.Concat(extra).ToArray());
+
+    private static void CopyTree(string source, string destination)
+    {
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(destination, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+            File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
+        }
+    }
+}
