@@ -57,6 +57,12 @@ done
 echo
 echo "Without the package the build hands back the old program (v1); with it, the edit (v2-edited)."
 
+echo
+echo "== CI check: dotnet build -t:VerifyCacheInvalidation on the workspace with the package"
+dotnet build "$work/with/App" -t:VerifyCacheInvalidation -nologo -tl:off "-p:IwTestPackageVersion=$version" > "$work/verify.log" 2>&1 \
+  || { cat "$work/verify.log"; exit 1; }
+grep -E "IncrementalWatch verify" "$work/verify.log" | sed 's/^ */   /'
+
 # --- Watch: dotnet build -t:Watch on the WebApp test asset, on a free port of 127.0.0.1 ---
 echo
 echo "== dotnet build -t:Watch on testassets/WebApp"

@@ -19,28 +19,32 @@ public sealed class AtomicFileTests
         var second = Make("b");
         SnapshotFile.Save(path, first);
 
-        var stop = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        // Dedicated threads, and a count of reads rather than a time window: on a loaded
+        // machine a pool thread may not run for seconds. The whole run is still bounded.
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         int reads = 0;
-        var writers = new[] { first, second }.Select(s => Task.Run(() =>
+        var writers = new[] { first, second }.Select(s => Task.Factory.StartNew(() =>
         {
-            while (DateTime.UtcNow < stop)
+            while (!done.IsCancellationRequested)
             {
                 AtomicFile.Write(path, SnapshotFile.Serialize(s));
             }
-        })).ToArray();
-        var reader = Task.Run(() =>
+        }, TaskCreationOptions.LongRunning)).ToArray();
+        var reader = Task.Factory.StartNew(() =>
         {
-            while (DateTime.UtcNow < stop)
+            while (reads < 50 && !done.IsCancellationRequested)
             {
                 var loaded = SnapshotFile.Load(path);
                 Assert.NotNull(loaded);
                 Assert.Equal(2000, loaded.Sections["compile"].Entries.Count);
                 reads++;
             }
-        });
 
-        Assert.True(Task.WaitAll([.. writers, reader], TimeSpan.FromSeconds(60)));
-        Assert.True(reads > 10, $"only {reads} reads");
+            done.Cancel();
+        }, TaskCreationOptions.LongRunning);
+
+        Assert.True(Task.WaitAll([.. writers, reader], TimeSpan.FromSeconds(90)));
+        Assert.Equal(50, reads);
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"));
     }
 
