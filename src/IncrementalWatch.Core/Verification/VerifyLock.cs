@@ -21,7 +21,9 @@ public sealed class VerifyLock : IDisposable
         {
             try
             {
-                return new VerifyLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose));
+                // The file stays: deleting it on close would let a third waiter lock a new file at the
+                // same path while a second one holds the old, unlinked one.
+                return new VerifyLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
