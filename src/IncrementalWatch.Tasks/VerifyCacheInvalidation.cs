@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Xml.Linq;
 using IncrementalWatch.Diagnostics;
 using IncrementalWatch.Verification;
 using Microsoft.Build.Framework;
@@ -116,7 +115,8 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             return;
         }
 
-        var diagnostics = VerifyReport.ReadDiagnosticLines(File.ReadAllText(resultsFile)).ToList();
+        string results = File.ReadAllText(resultsFile);
+        var diagnostics = VerifyReport.ReadDiagnosticLines(results).ToList();
         foreach (var diagnostic in diagnostics)
         {
             Report(diagnostic);
@@ -127,19 +127,8 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"the verifier exited with code {exitCode} without naming a failure"));
         }
 
-        string summary = File.Exists(Path.Combine(ReportDirectory, entry.Name + ".md"))
-            ? SummaryLine(entry.Name, diagnostics)
-            : entry.Name + ": FAILED: the verifier wrote no report";
+        string summary = VerifyReport.ReadSummary(results) ?? entry.Name + ": FAILED: the verifier wrote no report";
         Log.LogMessage(MessageImportance.High, "IncrementalWatch verify {0}", summary);
-    }
-
-    private string SummaryLine(string name, IReadOnlyList<Diagnostic> diagnostics)
-    {
-        string junit = Path.Combine(ReportDirectory, name + ".junit.xml");
-        var suite = XDocument.Load(junit).Root!.Element("testsuite")!;
-        int tests = (int)suite.Attribute("tests")!, failures = (int)suite.Attribute("failures")!, skipped = (int)suite.Attribute("skipped")!;
-        int errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
-        return $"{name}: {(errors == 0 ? "PASSED" : "FAILED")}: {tests - failures - skipped} passed, {Math.Max(failures, errors)} failed, {skipped} skipped; report: {Path.Combine(ReportDirectory, name + ".md")}";
     }
 
     private int RunHost(string requestFile, string resultsFile)

@@ -144,10 +144,13 @@ public sealed class VerifyReport
         return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
     }
 
-    /// <summary>Every diagnostic, one "code TAB file TAB message" line each, for the MSBuild task to log.</summary>
-    public string ToDiagnosticLines()
+    /// <summary>
+    /// What the MSBuild task logs: the one-line summary ("summary TAB TAB text"), then every
+    /// diagnostic, one "code TAB file TAB message" line each.
+    /// </summary>
+    public string ToResults(string reportDirectory)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder("summary\t\t").Append(Summary(reportDirectory)).Append('\n');
         foreach (var diagnostic in Notes.Concat(_checks.Select(c => c.Diagnostic)).OfType<Diagnostic>())
         {
             text.Append(diagnostic.Code).Append('\t').Append(diagnostic.File ?? "").Append('\t')
@@ -157,7 +160,11 @@ public sealed class VerifyReport
         return text.ToString();
     }
 
-    /// <summary>Reads what <see cref="ToDiagnosticLines"/> wrote.</summary>
+    /// <summary>The summary line <see cref="ToResults"/> wrote, or null.</summary>
+    public static string? ReadSummary(string text) =>
+        text.Split('\n').FirstOrDefault(l => l.StartsWith("summary\t\t", StringComparison.Ordinal))?["summary\t\t".Length..];
+
+    /// <summary>The diagnostics <see cref="ToResults"/> wrote.</summary>
     public static IEnumerable<Diagnostic> ReadDiagnosticLines(string text)
     {
         foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))

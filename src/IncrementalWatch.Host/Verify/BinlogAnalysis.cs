@@ -68,8 +68,14 @@ public static class BinlogAnalysis
                 evidence.AddRange(TaskEvidence(task));
             }
 
-            string text = string.Join('\n', target.FindChildrenRecursive<BaseNode>(_ => true).Select(n => n.ToString()));
-            var written = changedFiles.Where(f => text.Contains(Path.GetFileName(f), StringComparison.Ordinal)).ToList();
+            var written = new List<string>();
+            if (changedFiles.Count > 0)
+            {
+                // Only when the build changed something: the text of every node is not cheap.
+                string text = string.Join('\n', target.FindChildrenRecursive<BaseNode>(_ => true).Select(n => n.ToString()));
+                written.AddRange(changedFiles.Where(f => text.Contains(Path.GetFileName(f), StringComparison.Ordinal)));
+            }
+
             if (written.Count > 0)
             {
                 evidence.Add("changed on disk: " + string.Join(", ", written.Select(Path.GetFileName).Take(5)) + (written.Count > 5 ? $" (+{written.Count - 5})" : ""));

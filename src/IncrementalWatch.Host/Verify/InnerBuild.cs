@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using IncrementalWatch.Running;
 
 namespace IncrementalWatch.Host.Verify;
@@ -33,7 +32,9 @@ public sealed class InnerBuild
             RedirectStandardInput = true,
             WorkingDirectory = Path.GetDirectoryName(project)!,
         };
-        foreach (string arg in Arguments(project, restore, binaryLog))
+        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
+        File.Delete(logFile);
+        foreach (string arg in Arguments(project, restore, binaryLog, logFile))
         {
             start.ArgumentList.Add(arg);
         }
@@ -49,9 +50,12 @@ public sealed class InnerBuild
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"'{_dotnet}' did not start.");
         process.StandardInput.Close();
-        var output = new StringBuilder();
-        Task pumpOut = Pump(process.StandardOutput, output);
-        Task pumpErr = Pump(process.StandardError, output);
+
+        // The log comes from MSBuild's file logger, complete when the build exits. The console
+        // copy is only drained: a compiler server or MSBuild node the build left running holds
+        // the pipes open, so waiting for their end would stall every verification.
+        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
+        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
         try
         {
             await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
@@ -62,16 +66,7 @@ public sealed class InnerBuild
             throw;
         }
 
-        // A compiler server started by the build keeps the pipes open; do not wait for it.
-        await Task.WhenAny(Task.WhenAll(pumpOut, pumpErr), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
-        File.WriteAllText(logFile, $"> {_dotnet} {string.Join(' ', start.ArgumentList)}\n{text}");
+        string text = File.Exists(logFile) ? File.ReadAllText(logFile) : "";
         var errors = text.Split('\n')
             .Select(l => l.Trim())
             .Where(l => l.Contains(": error ", StringComparison.Ordinal))
@@ -81,13 +76,15 @@ public sealed class InnerBuild
         return new InnerBuildResult(process.ExitCode == 0, process.ExitCode, clock.Elapsed, logFile, errors);
     }
 
-    public IEnumerable<string> Arguments(string project, bool restore, string? binaryLog)
+    public IEnumerable<string> Arguments(string project, bool restore, string? binaryLog, string logFile)
     {
         yield return "build";
         yield return project;
         yield return "-nologo";
         yield return "-tl:off";
         yield return "-v:m";
+        yield return "-fl";
+        yield return $"-flp:LogFile={logFile};Verbosity=normal";
         if (!restore)
         {
             yield return "--no-restore";
@@ -102,18 +99,6 @@ public sealed class InnerBuild
         {
             // -p: splits at ';' and ',' would not survive either; MSBuild unescapes %3B.
             yield return "-p:" + property.Replace("%", "%25", StringComparison.Ordinal).Replace(";", "%3B", StringComparison.Ordinal);
-        }
-    }
-
-    private static async Task Pump(StreamReader reader, StringBuilder output)
-    {
-        string? line;
-        while ((line = await reader.ReadLineAsync().ConfigureAwait(false)) is not null)
-        {
-            lock (output)
-            {
-                output.Append(line).Append('\n');
-            }
         }
     }
 }

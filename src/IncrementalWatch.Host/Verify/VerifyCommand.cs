@@ -41,8 +41,9 @@ internal static class VerifyCommand
 
         try
         {
-            var report = await new Verifier(VerifyRequest.Load(request), Console.Out).RunAsync(stop.Token);
-            FileSystem.AtomicFile.Write(results, System.Text.Encoding.UTF8.GetBytes(report.ToDiagnosticLines()));
+            var verifyRequest = VerifyRequest.Load(request);
+            var report = await new Verifier(verifyRequest, Console.Out).RunAsync(stop.Token);
+            FileSystem.AtomicFile.Write(results, System.Text.Encoding.UTF8.GetBytes(report.ToResults(verifyRequest.ReportDirectory)));
             return report.Succeeded ? 0 : 1;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or OperationCanceledException)
