@@ -62,8 +62,8 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
         }
 
         var closure = Projects
-            .Select(p => new VerifyProject(p.GetMetadata("FullPath"), p.GetMetadata("ProjectName"), p.GetMetadata("SnapshotFile"), p.GetMetadata("TargetPath"), p.GetMetadata("IntermediateAssembly")))
-            .GroupBy(p => p.ProjectFile, FileSystem.PathComparison.Comparer)
+            .Select(p => new VerifyProject(p.GetMetadata("FullPath"), p.GetMetadata("ProjectName"), p.GetMetadata("SnapshotFile"), p.GetMetadata("TargetPath"), p.GetMetadata("IntermediateAssembly"), p.GetMetadata("TargetFramework")))
+            .GroupBy(p => p.SnapshotFile, FileSystem.PathComparison.Comparer) // one per project and target framework
             .Select(g => g.First())
             .ToList();
         var entry = closure.FirstOrDefault(p => string.Equals(p.ProjectFile, EntryProject, FileSystem.PathComparison.Comparison));
@@ -96,7 +96,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             ProofInputs = ProofInputs
                 .Select(i => (Item: i, Ok: Enum.TryParse(i.GetMetadata("IncrementalWatchVerifyKind"), out ProofKind kind), Kind: kind))
                 .Where(x => x.Ok)
-                .Select(x => new ProofInput(x.Item.GetMetadata("ProjectFile"), x.Kind, x.Item.GetMetadata("FullPath"), x.Item.GetMetadata("CopyOutput")))
+                .Select(x => new ProofInput(x.Item.GetMetadata("ProjectFile"), x.Kind, x.Item.GetMetadata("FullPath"), x.Item.GetMetadata("CopyOutput"), x.Item.GetMetadata("TargetFramework")))
                 .ToList(),
             BinaryLog = BinaryLog.Length > 0 ? Path.GetFullPath(BinaryLog) : null,
             WorkspaceRoot = WorkspaceRoot.Length > 0 ? Path.GetFullPath(WorkspaceRoot) : null,

@@ -19,6 +19,9 @@ public enum ProofKind
 
     /// <summary>An additional file for analyzers and generators: the compiler must run again.</summary>
     AdditionalFile,
+
+    /// <summary>A culture's .resx (Strings.fr.resx): a new string changes that culture's satellite assembly.</summary>
+    SatelliteResx,
 }
 
 /// <summary>
@@ -39,7 +42,7 @@ public static class InputMutation
                 File.AppendAllText(path, $"\ninternal static class IncrementalWatchProof{marker} {{ }}\n");
                 description = $"added type IncrementalWatchProof{marker}";
                 break;
-            case ProofKind.ResxResource:
+            case ProofKind.ResxResource or ProofKind.SatelliteResx:
                 string resx = File.ReadAllText(path);
                 int end = resx.LastIndexOf("</root>", StringComparison.Ordinal);
                 if (end < 0)

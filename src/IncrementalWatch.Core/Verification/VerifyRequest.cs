@@ -8,14 +8,19 @@ namespace IncrementalWatch.Verification;
 /// <param name="SnapshotFile">Its content snapshot in obj/.</param>
 /// <param name="TargetPath">The built assembly in the output folder.</param>
 /// <param name="IntermediateAssembly">The assembly the compiler writes in obj/.</param>
-public sealed record VerifyProject(string ProjectFile, string Name, string SnapshotFile, string TargetPath, string IntermediateAssembly)
+/// <param name="TargetFramework">For a project with TargetFrameworks, the inner build this is; empty otherwise.</param>
+public sealed record VerifyProject(string ProjectFile, string Name, string SnapshotFile, string TargetPath, string IntermediateAssembly, string TargetFramework = "")
 {
     public string Directory => Path.GetDirectoryName(ProjectFile)!;
+
+    /// <summary>The name in reports: "Lib", or "Lib (net8.0)" for one framework of a multi-targeted project.</summary>
+    public string Label => TargetFramework.Length > 0 ? $"{Name} ({TargetFramework})" : Name;
 }
 
 /// <summary>An input the invalidation proof may change.</summary>
 /// <param name="CopyOutput">For a copied file: its copy in the output folder.</param>
-public sealed record ProofInput(string ProjectFile, ProofKind Kind, string Path, string CopyOutput);
+/// <param name="TargetFramework">The inner build that listed it, for a project with TargetFrameworks.</param>
+public sealed record ProofInput(string ProjectFile, ProofKind Kind, string Path, string CopyOutput, string TargetFramework = "");
 
 /// <summary>
 /// What the VerifyCacheInvalidation task asks the verifier to do, written to a file the host
@@ -59,17 +64,17 @@ public sealed class VerifyRequest
 
     public void Save(string path)
     {
-        var text = new StringBuilder("IWVERIFY\t1\n");
+        var text = new StringBuilder("IWVERIFY\t2\n");
         void Line(params string?[] fields) => text.Append(string.Join('\t', fields.Select(f => f ?? ""))).Append('\n');
-        Line("entry", Entry.ProjectFile, Entry.Name, Entry.SnapshotFile, Entry.TargetPath, Entry.IntermediateAssembly);
+        Line("entry", Entry.ProjectFile, Entry.Name, Entry.SnapshotFile, Entry.TargetPath, Entry.IntermediateAssembly, Entry.TargetFramework);
         foreach (var p in Closure)
         {
-            Line("project", p.ProjectFile, p.Name, p.SnapshotFile, p.TargetPath, p.IntermediateAssembly);
+            Line("project", p.ProjectFile, p.Name, p.SnapshotFile, p.TargetPath, p.IntermediateAssembly, p.TargetFramework);
         }
 
         foreach (var input in ProofInputs)
         {
-            Line("input", input.ProjectFile, input.Kind.ToString(), input.Path, input.CopyOutput);
+            Line("input", input.ProjectFile, input.Kind.ToString(), input.Path, input.CopyOutput, input.TargetFramework);
         }
 
         foreach (string missing in MissingPackage)
@@ -100,9 +105,9 @@ public sealed class VerifyRequest
     public static VerifyRequest Load(string path)
     {
         string[] lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || lines[0] != "IWVERIFY\t1")
+        if (lines.Length == 0 || lines[0] != "IWVERIFY\t2")
         {
-            throw new InvalidDataException($"'{path}' is not a verification request of format 1.");
+            throw new InvalidDataException($"'{path}' is not a verification request of format 2.");
         }
 
         VerifyProject? entry = null;
@@ -117,14 +122,14 @@ public sealed class VerifyRequest
             string[] f = line.Split('\t');
             switch (f[0])
             {
-                case "entry" when f.Length == 6:
-                    entry = new VerifyProject(f[1], f[2], f[3], f[4], f[5]);
+                case "entry" when f.Length == 7:
+                    entry = new VerifyProject(f[1], f[2], f[3], f[4], f[5], f[6]);
                     break;
-                case "project" when f.Length == 6:
-                    closure.Add(new VerifyProject(f[1], f[2], f[3], f[4], f[5]));
+                case "project" when f.Length == 7:
+                    closure.Add(new VerifyProject(f[1], f[2], f[3], f[4], f[5], f[6]));
                     break;
-                case "input" when f.Length == 5 && Enum.TryParse(f[2], out ProofKind kind):
-                    inputs.Add(new ProofInput(f[1], kind, f[3], f[4]));
+                case "input" when f.Length == 6 && Enum.TryParse(f[2], out ProofKind kind):
+                    inputs.Add(new ProofInput(f[1], kind, f[3], f[4], f[5]));
                     break;
                 case "missing" when f.Length == 2:
                     missing.Add(f[1]);

@@ -55,7 +55,7 @@ public sealed class WorkspaceCopy : IDisposable
 
         if (request.SolutionMode)
         {
-            return Path.GetDirectoryName(request.Solution)!;
+            return WithBuildSettings(Path.GetDirectoryName(request.Solution)!);
         }
 
         string common = request.Entry.Directory;
@@ -68,8 +68,29 @@ public sealed class WorkspaceCopy : IDisposable
             }
         }
 
-        return common;
+        return WithBuildSettings(common);
     }
+
+    /// <summary>
+    /// Widens <paramref name="folder"/> to the highest folder above it that holds a file the
+    /// build reads from its ancestors (Directory.Build.props, nuget.config, global.json, ...),
+    /// so the copy builds as the original does (outside a git work tree, where that is the root).
+    /// </summary>
+    private static string WithBuildSettings(string folder)
+    {
+        string root = folder;
+        for (var parent = new DirectoryInfo(folder).Parent; parent?.Parent is not null; parent = parent.Parent)
+        {
+            if (parent.EnumerateFiles().Any(f => BuildSettingFiles.Contains(f.Name, StringComparer.OrdinalIgnoreCase)))
+            {
+                root = parent.FullName;
+            }
+        }
+
+        return root;
+    }
+
+    private static readonly string[] BuildSettingFiles = { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "Directory.Build.rsp", "nuget.config", "global.json" };
 
     public void Dispose()
     {

@@ -68,12 +68,12 @@ public sealed class Verifier
             var result = StaleOutputCheck.Check(project);
             var check = result.Outcome switch
             {
-                StaleOutcome.Fresh => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Passed, "outputs match the current content of every input", clock.Elapsed),
-                StaleOutcome.NotBuilt => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Skipped, "not built yet: no outputs to check", clock.Elapsed, Diagnostic.CreateForFile("IW1203", project.ProjectFile, project.Name)),
-                StaleOutcome.NoSnapshot => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Failed, "outputs without a content snapshot", clock.Elapsed,
-                    Diagnostic.CreateForFile("IW3202", project.ProjectFile, project.Name, project.SnapshotFile, result.Differences.FirstOrDefault() ?? "missing")),
-                _ => new CheckResult(VerifyReport.StaleCategory, project.Name, CheckStatus.Failed, "built from other content: " + string.Join("; ", result.Differences), clock.Elapsed,
-                    Diagnostic.CreateForFile("IW3201", project.ProjectFile, project.Name, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
+                StaleOutcome.Fresh => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Passed, "outputs match the current content of every input", clock.Elapsed),
+                StaleOutcome.NotBuilt => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Skipped, "not built yet: no outputs to check", clock.Elapsed, Diagnostic.CreateForFile("IW1203", project.ProjectFile, project.Label)),
+                StaleOutcome.NoSnapshot => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "outputs without a content snapshot", clock.Elapsed,
+                    Diagnostic.CreateForFile("IW3202", project.ProjectFile, project.Label, project.SnapshotFile, result.Differences.FirstOrDefault() ?? "missing")),
+                _ => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "built from other content: " + string.Join("; ", result.Differences), clock.Elapsed,
+                    Diagnostic.CreateForFile("IW3201", project.ProjectFile, project.Label, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
             };
             _report.Add(check);
         }
@@ -174,11 +174,17 @@ public sealed class Verifier
             return;
         }
 
-        var projects = _request.SolutionMode ? new[] { _request.Entry } : _request.Closure.ToArray();
+        // One group per project file: a multi-targeted project's target frameworks share its
+        // inputs, and each framework's outputs must change.
+        var projects = _request.Closure
+            .Where(p => !_request.SolutionMode || string.Equals(p.ProjectFile, _request.Entry.ProjectFile, PathComparison.Comparison))
+            .GroupBy(p => p.ProjectFile, PathComparison.Comparer)
+            .Select(g => g.ToList());
         int number = 0;
-        foreach (var project in projects)
+        foreach (var builds in projects)
         {
-            var cases = Cases(project, copy);
+            var project = builds[0];
+            var cases = Cases(builds, copy);
             if (cases.Count == 0)
             {
                 _report.Add(new CheckResult(VerifyReport.ProofCategory, project.Name, CheckStatus.Skipped, "no inputs of a kind the proof changes", TimeSpan.Zero));
@@ -190,14 +196,16 @@ public sealed class Verifier
                 string label = $"{project.Name}: {kind} {Path.GetRelativePath(copy.Map(project.Directory), input)}";
                 Say($"proof: {label}");
                 var caseClock = Stopwatch.StartNew();
-                var before = outputs.Select(Fingerprint).ToList();
+                var before = outputs.Select(o => o.Select(Fingerprint).ToList()).ToList();
                 string change = InputMutation.Apply(input, kind, string.Create(CultureInfo.InvariantCulture, $"{number}x{Environment.ProcessId}"));
                 var rebuild = await _builds.RunAsync(entry, LogPath($"proof-{number}.log"), restore: false, cancellation: cancellation).ConfigureAwait(false);
-                var after = outputs.Select(Fingerprint).ToList();
-                bool changed = kind == ProofKind.AdditionalFile
-                    ? before.Zip(after).Any(p => p.First.Written != p.Second.Written)
-                    : before.Zip(after).Any(p => p.First.Hash != p.Second.Hash);
-                string outputNames = string.Join(" and ", outputs.Select(o => Path.GetRelativePath(copy.Map(project.Directory), o)));
+                var after = outputs.Select(o => o.Select(Fingerprint).ToList()).ToList();
+
+                // Every build (each target framework) must show the change in one of its outputs.
+                var unchanged = outputs
+                    .Where((_, i) => !before[i].Zip(after[i]).Any(p => kind == ProofKind.AdditionalFile ? p.First.Written != p.Second.Written : p.First.Hash != p.Second.Hash))
+                    .ToList();
+                string outputNames = string.Join(" and ", (unchanged.Count > 0 ? unchanged : outputs).SelectMany(o => o).Select(o => Path.GetRelativePath(copy.Map(project.Directory), o)));
                 string relativeInput = Path.GetRelativePath(copy.Root, input);
                 if (!rebuild.Succeeded)
                 {
@@ -205,7 +213,7 @@ public sealed class Verifier
                     _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
                         Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)));
                 }
-                else if (changed)
+                else if (unchanged.Count == 0)
                 {
                     string what = kind == ProofKind.AdditionalFile ? "the compiler ran again" : $"{outputNames} changed";
                     _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Passed, $"{change}; {what}", caseClock.Elapsed));
@@ -223,27 +231,34 @@ public sealed class Verifier
     }
 
     /// <summary>
-    /// One input of each kind the project has (the first by path, from its evaluation), mapped
-    /// into the copy, with the outputs that must change.
+    /// One input of each kind the project has (the first by path, from its evaluation, and
+    /// listed by every one of its target frameworks), mapped into the copy, with the outputs
+    /// of each build (target framework) that must change.
     /// </summary>
-    private List<(ProofKind Kind, string Input, IReadOnlyList<string> Outputs)> Cases(VerifyProject project, WorkspaceCopy copy)
+    private List<(ProofKind Kind, string Input, IReadOnlyList<IReadOnlyList<string>> Outputs)> Cases(IReadOnlyList<VerifyProject> builds, WorkspaceCopy copy)
     {
-        IReadOnlyList<string> assembly = new[] { copy.Map(project.IntermediateAssembly), copy.Map(project.TargetPath) };
+        var project = builds[0];
         string obj = Path.Combine(project.Directory, "obj") + Path.DirectorySeparatorChar;
         return _request.ProofInputs
             .Where(i => string.Equals(i.ProjectFile, project.ProjectFile, PathComparison.Comparison) && File.Exists(i.Path)
-                        && !i.Path.StartsWith(obj, PathComparison.Comparison) && (i.Kind != ProofKind.CopiedFile || i.CopyOutput.Length > 0))
+                        && !i.Path.StartsWith(obj, PathComparison.Comparison) && (i.Kind is not (ProofKind.CopiedFile or ProofKind.SatelliteResx) || i.CopyOutput.Length > 0))
+            .GroupBy(i => (i.Kind, i.Path))
+            .Where(g => g.Select(i => i.TargetFramework).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= builds.Count)
+            .Select(g => g.First())
             .GroupBy(i => i.Kind)
             .OrderBy(g => g.Key)
             .Select(g => g.OrderBy(i => i.Path, StringComparer.Ordinal).First())
-            .Select(i => (i.Kind, copy.Map(i.Path), i.Kind switch
-            {
-                ProofKind.CopiedFile => (IReadOnlyList<string>)new[] { copy.Map(i.CopyOutput) },
-                ProofKind.AdditionalFile => new[] { copy.Map(project.IntermediateAssembly) },
-                _ => assembly,
-            }))
+            .Select(i => (i.Kind, copy.Map(i.Path), (IReadOnlyList<IReadOnlyList<string>>)builds.Select(b => OutputsOf(b, i, copy)).ToList()))
             .ToList();
     }
+
+    /// <summary>What must change in one build (target framework) when <paramref name="input"/> changes.</summary>
+    private IReadOnlyList<string> OutputsOf(VerifyProject build, ProofInput input, WorkspaceCopy copy) => input.Kind switch
+    {
+        ProofKind.CopiedFile or ProofKind.SatelliteResx => new[] { copy.Map(_request.ProofInputs.FirstOrDefault(i => i.Path == input.Path && i.Kind == input.Kind && i.TargetFramework == build.TargetFramework)?.CopyOutput ?? input.CopyOutput) },
+        ProofKind.AdditionalFile => new[] { copy.Map(build.IntermediateAssembly) },
+        _ => new[] { copy.Map(build.IntermediateAssembly), copy.Map(build.TargetPath) },
+    };
 
     private static (ContentHash? Hash, DateTime Written) Fingerprint(string path) =>
         File.Exists(path) ? (ContentHash.OfFile(path), File.GetLastWriteTimeUtc(path)) : (null, default);

@@ -35,6 +35,84 @@ public sealed class SwitchTests(ITestOutputHelper output)
         ws.Pass();
     }
 
+    /// <summary>
+    /// A build in which the package's steps do not run (switched off, a design-time build, an
+    /// MSBuild that cannot load the tasks) keeps the snapshots: IncrementalClean must not delete
+    /// them, so the next normal build compiles nothing.
+    /// </summary>
+    /// <remarks>
+    /// After `dotnet build -p:DesignTimeBuild=true` plain MSBuild compiles once more by itself
+    /// (its CoreCompileInputs.cache differs; measured without the package too), so that case
+    /// checks only that the package added no work of its own.
+    /// </remarks>
+    [Theory]
+    [InlineData("-p:IncrementalWatchEnabled=false", false)]
+    [InlineData("-p:DesignTimeBuild=true", true)]
+    [InlineData("-p:_IncrementalWatchMSBuildRuntimeType=Full", false)]
+    public void A_build_without_the_steps_keeps_the_snapshots(string skipSwitch, bool plainMSBuildRecompiles)
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output, "keeps-" + skipSwitch.Split('=')[0].TrimStart('-', 'p', ':', '_'));
+        ws.BuildOk();
+        ws.BuildOk("App", skipSwitch);
+        Assert.All(OwnFiles, f => Assert.True(File.Exists(ws.PathOf(f)), $"{f} deleted by a build with {skipSwitch}"));
+
+        ws.BuildOk();
+        var log = new Binlog(ws.LastBinlog!);
+        foreach (string project in plainMSBuildRecompiles ? [] : new[] { "App.csproj", "Lib.csproj" })
+        {
+            var compile = log.Targets(project, "CoreCompile");
+            Assert.NotEmpty(compile);
+            Assert.All(compile, t => Assert.DoesNotContain(log.TasksIn(t), task => task.Name == "Csc"));
+        }
+
+        Assert.DoesNotMatch(@"IW100[1-8]", File.ReadAllText(ws.PathOf("logs/03-build.log")));
+        ws.Pass();
+    }
+
+    /// <summary>
+    /// Visual Studio's MSBuild (on .NET Framework) cannot load the tasks. MSBuildRuntimeType is
+    /// reserved, so the test stands in for it: the build succeeds as plain MSBuild with one IW1009
+    /// message, and Watch and the CI check say with IW3006 that they need dotnet build.
+    /// </summary>
+    [Fact]
+    public void An_msbuild_that_cannot_load_the_tasks_builds_plainly_and_says_so()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        var build = ws.BuildOk("App", "-p:_IncrementalWatchMSBuildRuntimeType=Full");
+        Assert.Contains("IW1009: IncrementalWatch is off in this build", build.Output);
+        Assert.DoesNotMatch(@"IW100[0-8]|IW2|IW3", build.Output);
+        Assert.All(OwnFiles, f => Assert.False(File.Exists(ws.PathOf(f)), $"{f} written by an MSBuild that cannot load the tasks"));
+
+        foreach (string target in new[] { "-t:Watch", "-t:VerifyCacheInvalidation" })
+        {
+            var refused = ws.Build("App", target, "-p:_IncrementalWatchMSBuildRuntimeType=Full");
+            Assert.False(refused.Succeeded);
+            Assert.Contains("error IW3006", refused.Output);
+            Assert.DoesNotContain("   at ", refused.Output);
+        }
+
+        ws.Pass();
+    }
+
+    /// <summary>A task assembly that is missing, or is not an assembly, is named in an error; no stack trace.</summary>
+    [Fact]
+    public void A_task_assembly_that_cannot_load_is_named()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        string missing = ws.PathOf("no-such/IncrementalWatch.Tasks.dll");
+        var build = ws.Build("App", $"-p:IncrementalWatchTasksAssembly={missing}");
+        Assert.False(build.Succeeded);
+        Assert.Contains($"error IW3005: The IncrementalWatch task assembly '{missing}' does not exist", build.Output);
+
+        string garbage = ws.PathOf("IncrementalWatch.Tasks.dll");
+        File.WriteAllText(garbage, "not an assembly");
+        var bad = ws.Build("App", $"-p:IncrementalWatchTasksAssembly={garbage}");
+        Assert.False(bad.Succeeded);
+        Assert.Contains(garbage, bad.Output);
+        Assert.DoesNotContain("   at ", bad.Output);
+        ws.Pass();
+    }
+
     [Fact]
     public void Clean_removes_the_snapshot()
     {

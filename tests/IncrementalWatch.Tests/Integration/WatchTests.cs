@@ -133,6 +133,38 @@ public sealed class WatchTests
         workspace.Pass();
     }
 
+    /// <summary>
+    /// A project with TargetFrameworks (here a single value, as real repositories often have)
+    /// is watched from its outer build: the one runnable framework is chosen, and rebuilds keep
+    /// to it. With two runnable frameworks the watch asks for one (IW3107), as dotnet run does.
+    /// </summary>
+    [Fact]
+    public async Task AMultiTargetedAppIsWatchedOnItsRunnableFramework()
+    {
+        using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);
+        string project = workspace.PathOf("WebApp.csproj");
+        File.WriteAllText(project, File.ReadAllText(project).Replace("<TargetFramework>net10.0</TargetFramework>", "<TargetFrameworks>net10.0</TargetFrameworks>", StringComparison.Ordinal));
+        int port = ChildApp.FreePort();
+        using (var watch = WatchRun.Start(workspace, port))
+        {
+            await watch.WaitForContentAsync("hello v1");
+            await watch.WaitForOutputAsync("ready: pid");
+            Edit(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+            await watch.WaitForContentAsync("hello v2");
+
+            var record = AppRecord.Load(watch.RecordFile)!;
+            UnixNative.kill(record.HostPid, 15);
+            Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)), watch.Output);
+            Assert.False(ProcessTree.GroupExists(record.AppGroup));
+        }
+
+        File.WriteAllText(project, File.ReadAllText(project).Replace("<TargetFrameworks>net10.0</TargetFrameworks>", "<TargetFrameworks>net10.0;net8.0</TargetFrameworks>", StringComparison.Ordinal));
+        var refused = workspace.Build(".", "-t:Watch");
+        Assert.False(refused.Succeeded);
+        Assert.Contains("error IW3107: WebApp.csproj can run on several target frameworks (net10.0, net8.0)", refused.Output);
+        workspace.Pass();
+    }
+
     /// <summary>Kills the leftover app if the test fails before the second watch stopped it.</summary>
     private sealed record LeftoverGuard(int Pid) : IDisposable
     {
