@@ -171,6 +171,41 @@ public sealed class VerifyTests(ITestOutputHelper output)
         ws.Pass();
     }
 
+    /// <summary>
+    /// A library with TargetFrameworks (netstandard2.0 and net10.0, a neutral and a French .resx):
+    /// its outer build has the target, every framework's outputs are checked and proved, the
+    /// satellite included; the app that references it names no false IW3207.
+    /// </summary>
+    [Fact]
+    public void A_multi_targeted_library_is_verified_for_every_framework()
+    {
+        using var ws = TestWorkspace.Create("Shapes", withPackage: true, output);
+        ws.BuildOk("Text"); // every framework; the app builds only the one it uses
+        ws.BuildOk("Pages");
+        var library = ws.Dotnet("build", "Text", "-t:VerifyCacheInvalidation", "-p:IncrementalWatchVerifyProof=true");
+        Assert.True(library.Succeeded, TestWorkspace.Tail(library.Output));
+        string markdown = File.ReadAllText(ws.PathOf("Text/TestResults/IncrementalWatch/Text.md"));
+        Assert.Contains("✅ | Text (netstandard2.0) | outputs match", markdown);
+        Assert.Contains("✅ | Text (net10.0) | outputs match", markdown);
+        Assert.Contains("✅ | Text: Source Greeter.cs", markdown);
+        Assert.Contains("✅ | Text: SatelliteResx Strings.fr.resx", markdown);
+        Assert.Contains("bin/Debug/netstandard2.0/fr/Text.resources.dll and bin/Debug/net10.0/fr/Text.resources.dll changed", markdown);
+        Assert.False(Directory.Exists(Path.Combine(Path.GetTempPath(), "incrementalwatch-proof")) && Directory.EnumerateFileSystemEntries(Path.Combine(Path.GetTempPath(), "incrementalwatch-proof")).Any(e => e.Contains(ws.Root, StringComparison.Ordinal)));
+
+        var app = ws.Dotnet("build", "Pages", "-t:VerifyCacheInvalidation");
+        Assert.True(app.Succeeded, TestWorkspace.Tail(app.Output));
+        Assert.DoesNotContain("IW3207", app.Output);
+        Assert.Contains("✅ | Text (net10.0) | outputs match", File.ReadAllText(ws.PathOf("Pages/TestResults/IncrementalWatch/Pages.md")));
+
+        // An older edit of the library, not rebuilt: the check names it, in every framework.
+        FileEdits.ReplaceWithOlderTime(ws.PathOf("Text/Greeter.cs"), "text-code v1", "text-code v2", TimeSpan.FromHours(1));
+        var stale = ws.Dotnet("build", "Text", "-t:VerifyCacheInvalidation");
+        Assert.False(stale.Succeeded);
+        Assert.Contains("error IW3201: Text (netstandard2.0)", stale.Output);
+        Assert.Contains("error IW3201: Text (net10.0)", stale.Output);
+        ws.Pass();
+    }
+
     private static ProcessResult Verify(TestWorkspace ws, params string[] extra) =>
         ws.Dotnet("build", "App", new[] { "-t:VerifyCacheInvalidation" }.Concat(extra).ToArray());
 
