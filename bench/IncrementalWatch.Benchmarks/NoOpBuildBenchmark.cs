@@ -1,67 +1,80 @@
-using System.Diagnostics;
-
 namespace IncrementalWatch.Benchmarks;
 
 /// <summary>
-/// A no-op `dotnet build` of the test-asset workspace with the package beside the same
-/// workspace without it, alternating in one run. Measured twice: with UseSharedCompilation as
-/// the environment sets it, and with the compiler server on.
+/// A no-op `dotnet build` with the package beside the same tree without it, alternating in one
+/// run, on two trees: testassets/Workspace (App -> Lib) and a generated 20-project solution
+/// shaped like a real repository (<see cref="RepoShape"/>). Each is measured with restore and
+/// with --no-restore, and with UseSharedCompilation as the environment sets it and with the
+/// compiler server on (a no-op build never starts the compiler, so those two differ by noise).
 /// </summary>
 public static class NoOpBuildBenchmark
 {
+    private sealed record Tree(string Label, string[] WithArgs, string[] WithoutArgs);
+
     public static void Run(string repoRoot, string workDirectory, int runs)
     {
         string feed = Path.Combine(workDirectory, "feed");
         string packages = Path.Combine(workDirectory, "nuget-packages");
         string version = BenchFiles.Pack(repoRoot, feed, packages);
+        string withVersion = $"-p:IwTestPackageVersion={version}";
 
-        string with = Prepare(repoRoot, workDirectory, "with", feed);
-        string without = Prepare(repoRoot, workDirectory, "without", feed);
-        string[] withArgs = ["build", Path.Combine(with, "App"), $"-p:IwTestPackageVersion={version}"];
-        string[] withoutArgs = ["build", Path.Combine(without, "App")];
-
-        // First builds compile (and restore); then one no-op build each to settle caches. These
-        // compile with the server off so no compiler server outlives the benchmark; the measured
-        // no-op builds never start the compiler, whatever the setting.
-        foreach (var args in new[] { withArgs, withoutArgs, withArgs, withoutArgs })
+        var trees = new List<Tree>();
         {
-            Dotnet(repoRoot, packages, "false", args);
+            string with = Path.Combine(workDirectory, "workspace-with");
+            string without = Path.Combine(workDirectory, "workspace-without");
+            BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), with, feed);
+            BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), without, feed);
+            trees.Add(new("testassets/Workspace (App -> Lib), `dotnet build App`", ["build", Path.Combine(with, "App"), withVersion], ["build", Path.Combine(without, "App")]));
+        }
+
+        {
+            string with = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-with"), feed);
+            string without = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-without"), feed);
+            trees.Add(new("generated 20-project repository (libraries, a multi-targeted one, 5 xunit test projects, a Razor Pages app), `dotnet build Repo.slnx`", ["build", with, withVersion], ["build", without]));
         }
 
         string asSet = Environment.GetEnvironmentVariable("UseSharedCompilation") is { Length: > 0 } value ? $"UseSharedCompilation={value} (as set)" : "UseSharedCompilation unset (as set)";
-        var results = new List<Measure.Comparison>();
-        foreach (var (label, server) in new[] { (asSet, (string?)null), ("UseSharedCompilation=true (server on)", "true") })
+        foreach (var tree in trees)
         {
-            results.Add(Measure.Compare(
-                $"no-op build with the package, {label}", () => Dotnet(repoRoot, packages, server, withArgs),
-                "the same without it", () => Dotnet(repoRoot, packages, server, withoutArgs),
-                runs));
+            // First builds compile (and restore); then one no-op build each to settle caches. These
+            // compile with the server off so no compiler server outlives the benchmark.
+            foreach (var args in new[] { tree.WithArgs, tree.WithoutArgs, tree.WithArgs, tree.WithoutArgs })
+            {
+                Dotnet(repoRoot, packages, "false", args);
+            }
+
+            var results = new List<Measure.Comparison>();
+            foreach (var (restoreLabel, restoreArgs) in new[] { ("with restore", Array.Empty<string>()), ("--no-restore", new[] { "--no-restore" }) })
+            {
+                foreach (var (label, server) in new[] { (asSet, (string?)null), ("UseSharedCompilation=true (server on)", "true") })
+                {
+                    results.Add(Measure.Compare(
+                        $"with the package, {restoreLabel}, {label}", () => Dotnet(repoRoot, packages, server, [.. tree.WithArgs, .. restoreArgs]),
+                        "without it", () => Dotnet(repoRoot, packages, server, [.. tree.WithoutArgs, .. restoreArgs]),
+                        runs));
+                }
+            }
+
+            // Noise between two identical no-op builds is several percent on a shared 2-core
+            // machine, so also read the package's own share straight from a no-op build's binary log.
+            string binlog = Path.Combine(workDirectory, "noop.binlog");
+            var shares = new List<double>();
+            var totals = new List<double>();
+            for (int i = 0; i < 5; i++)
+            {
+                Dotnet(repoRoot, packages, null, [.. tree.WithArgs, "--no-restore", $"-bl:{binlog}"]);
+                var build = Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(binlog);
+                var all = build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(_ => true);
+                shares.Add(all.Where(t => t.Name.StartsWith("_IncrementalWatch", StringComparison.Ordinal)).Sum(t => t.Duration.TotalMilliseconds));
+                totals.Add(all.Sum(t => t.Duration.TotalMilliseconds));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"{tree.Label}: no-op builds, {runs} runs each, alternating");
+            Console.WriteLine(Measure.TableHeader);
+            results.ForEach(Console.WriteLine);
+            Console.WriteLine($"IncrementalWatch targets inside a --no-restore no-op build (binlog, median of 5): {Measure.Median(shares):F1} ms of {Measure.Median(totals):F0} ms summed target time ({Measure.Median(shares) / Measure.Median(totals):P1})");
         }
-
-        // Noise between two identical no-op builds is several percent on a shared 2-core machine,
-        // so also read the package's own share straight from a no-op build's binary log.
-        string binlog = Path.Combine(workDirectory, "noop.binlog");
-        var shares = new List<double>();
-        var totals = new List<double>();
-        for (int i = 0; i < 5; i++)
-        {
-            Dotnet(repoRoot, packages, null, [.. withArgs, $"-bl:{binlog}"]);
-            var build = Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(binlog);
-            shares.Add(build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(t => t.Name.StartsWith("_IncrementalWatch", StringComparison.Ordinal)).Sum(t => t.Duration.TotalMilliseconds));
-            totals.Add(build.Duration.TotalMilliseconds);
-        }
-
-        Console.WriteLine($"workspace: testassets/Workspace (App -> Lib), `dotnet build App` with restore, {runs} runs each, alternating");
-        Console.WriteLine(Measure.TableHeader);
-        results.ForEach(Console.WriteLine);
-        Console.WriteLine($"IncrementalWatch targets inside a no-op build (binlog, median of 5): {Measure.Median(shares):F1} ms of {Measure.Median(totals):F0} ms ({Measure.Median(shares) / Measure.Median(totals):P1})");
-    }
-
-    private static string Prepare(string repoRoot, string workDirectory, string name, string feed)
-    {
-        string root = Path.Combine(workDirectory, name);
-        BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), root, feed);
-        return root;
     }
 
     private static TimeSpan Dotnet(string workingDirectory, string packages, string? sharedCompilation, params string[] args)

@@ -34,6 +34,18 @@ if (mode == "watch")
     WatchBenchmark.Run(repoRoot, work, Option("--runs", 7));
 }
 
+if (mode == "tasks")
+{
+    // dotnet run ... -- tasks BINLOG: the package's task calls in a build, in order, with their node and time.
+    var build = Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(args[1]);
+    foreach (var task in build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Task>(t => t.FromAssembly?.Contains(args.Length > 2 ? args[2] : "IncrementalWatch", StringComparison.Ordinal) == true))
+    {
+        Console.WriteLine($"{task.StartTime:HH:mm:ss.fff} node {task.NodeId} {task.GetNearestParent<Microsoft.Build.Logging.StructuredLogger.Project>()?.Name,-24} {task.Name} {task.Duration.TotalMilliseconds,6:F1} ms");
+    }
+
+    return 0;
+}
+
 if (mode == "reliability")
 {
     return ReliabilityRun.Run(repoRoot, work, Option("--restarts", 50));
