@@ -81,7 +81,8 @@ public sealed class WorkspaceCopy : IDisposable
         string root = folder;
         for (var parent = new DirectoryInfo(folder).Parent; parent?.Parent is not null; parent = parent.Parent)
         {
-            if (parent.EnumerateFiles().Any(f => BuildSettingFiles.Contains(f.Name, StringComparer.OrdinalIgnoreCase)))
+            // File.Exists needs no listing of the folder, so an unreadable ancestor is passed over.
+            if (BuildSettingFiles.Any(name => File.Exists(Path.Combine(parent.FullName, name))))
             {
                 root = parent.FullName;
             }
@@ -90,7 +91,12 @@ public sealed class WorkspaceCopy : IDisposable
         return root;
     }
 
-    private static readonly string[] BuildSettingFiles = { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "Directory.Build.rsp", "nuget.config", "global.json" };
+    // The names as MSBuild, NuGet and the SDK look for them (NuGet accepts three spellings).
+    private static readonly string[] BuildSettingFiles =
+    {
+        "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "Directory.Build.rsp",
+        "nuget.config", "NuGet.config", "NuGet.Config", "global.json",
+    };
 
     public void Dispose()
     {
