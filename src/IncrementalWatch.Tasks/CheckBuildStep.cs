@@ -71,7 +71,17 @@ public sealed class CheckBuildStep : IncrementalWatchTask
         }
 
         var request = new SnapshotRequest(ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile);
-        var result = SnapshotUpdater.Run(request);
+
+        // The snapshot is parsed once per build, not once per step (as sourcelink keeps its
+        // repository state with RegisterTaskObject).
+        string cacheKey = "IncrementalWatch.Snapshot:" + SnapshotFile;
+        var engine = BuildEngine as IBuildEngine4;
+        var loaded = engine?.GetRegisteredTaskObject(cacheKey, RegisteredTaskObjectLifetime.Build) as LoadedSnapshot;
+        var result = SnapshotUpdater.Run(request, loaded);
+        if (engine is not null && result.Loaded is not null)
+        {
+            engine.RegisterTaskObject(cacheKey, result.Loaded, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+        }
 
         foreach (var diagnostic in result.Diagnostics)
         {

@@ -22,5 +22,8 @@ public sealed class SnapshotResult
 
     public SnapshotStats? Stats { get; set; }
 
+    /// <summary>The snapshot the file now holds, for the next step of the same build.</summary>
+    public LoadedSnapshot? Loaded { get; set; }
+
     public bool Failed => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 }

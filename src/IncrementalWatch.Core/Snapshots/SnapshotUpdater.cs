@@ -16,10 +16,12 @@ public static class SnapshotUpdater
     /// <summary>Per-file messages shown before the rest are summed up in one line.</summary>
     public const int MaxListedChanges = 25;
 
-    public static SnapshotResult Run(SnapshotRequest request)
+    /// <param name="loaded">What an earlier step of this build read or wrote, if any; used only while the file is unchanged.</param>
+    public static SnapshotResult Run(SnapshotRequest request, LoadedSnapshot? loaded = null)
     {
         var result = new SnapshotResult();
-        Snapshot? previous = LoadPrevious(request.SnapshotPath, result, out bool unusable);
+        bool unusable = false;
+        Snapshot? previous = loaded?.IfCurrent(request.SnapshotPath) ?? LoadPrevious(request.SnapshotPath, result, out unusable);
         var previousSection = previous?.Find(SectionName(request.Step));
 
         var properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -74,7 +76,9 @@ public static class SnapshotUpdater
         try
         {
             // Unchanged (the usual no-op build): nothing to serialize, nothing to write.
-            result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, (previous ?? new Snapshot()).With(section));
+            var current = unchanged ? previous! : (previous ?? new Snapshot()).With(section);
+            result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, current);
+            result.Loaded = LoadedSnapshot.Of(request.SnapshotPath, current);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -34,6 +34,43 @@ public sealed class SnapshotUpdaterTests
         Assert.Contains(release.Diagnostics, d => d.Code == "IW1005" && d.Message.Contains("Configuration"));
     }
 
+    /// <summary>
+    /// The snapshot one step read or wrote is handed to the next step of the build, which then
+    /// needs no parse; a file rewritten meanwhile (another build, a restored obj/) is read again.
+    /// </summary>
+    [Fact]
+    public void The_next_step_reuses_the_loaded_snapshot_only_while_the_file_is_unchanged()
+    {
+        using var dir = new Support.TempDirectory();
+        string source = dir.File("src/a.cs", "v1");
+        string copied = dir.File("src/data.txt", "d1");
+        string snapshotPath = Path.Combine(dir.Path, "obj/p.iwsnapshot");
+        var compile = new SnapshotRequest("P", snapshotPath, BuildStep.Compile, [new(InputKind.Compile, source)], NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile"));
+        var copy = new SnapshotRequest("P", snapshotPath, BuildStep.Copy, [new(InputKind.CopyToOutput, copied, dir.File("bin/data.txt", "d1"))], NoProperties);
+
+        var compiled = SnapshotUpdater.Run(compile);
+        Assert.NotNull(compiled.Loaded);
+        Assert.Same(compiled.Loaded!.Snapshot, compiled.Loaded.IfCurrent(snapshotPath));
+
+        // The copy step gets the compile section from the handed-over snapshot and keeps it.
+        var copiedResult = SnapshotUpdater.Run(copy, compiled.Loaded);
+        Assert.NotNull(copiedResult.Loaded!.Snapshot.Find("compile"));
+        Assert.NotNull(SnapshotFile.Load(snapshotPath)!.Find("compile"));
+        Assert.Null(compiled.Loaded.IfCurrent(snapshotPath)); // the copy step rewrote the file
+
+        // A no-op build: the compile step reuses what the copy step left and changes nothing.
+        var again = SnapshotUpdater.Run(compile, copiedResult.Loaded);
+        Assert.False(again.SnapshotWritten);
+        Assert.False(again.StampWritten);
+        Assert.Same(copiedResult.Loaded.Snapshot, again.Loaded!.Snapshot);
+
+        // Rewritten by someone else (here: deleted, so everything is new again): not trusted.
+        File.Delete(snapshotPath);
+        Assert.Null(again.Loaded.IfCurrent(snapshotPath));
+        var fresh = SnapshotUpdater.Run(compile, again.Loaded);
+        Assert.Contains(fresh.Diagnostics, d => d.Code == "IW1007");
+    }
+
     [Fact]
     public void Resources_and_copies_remove_only_the_stale_output()
     {
