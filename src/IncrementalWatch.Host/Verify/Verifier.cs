@@ -201,11 +201,17 @@ public sealed class Verifier
                 var rebuild = await _builds.RunAsync(entry, LogPath($"proof-{number}.log"), restore: false, cancellation: cancellation).ConfigureAwait(false);
                 var after = outputs.Select(o => o.Select(Fingerprint).ToList()).ToList();
 
-                // Every build (each target framework) must show the change in one of its outputs.
+                // Every build (each target framework) must show the change in one of its outputs;
+                // a framework the entry's build does not make (an app uses one of its library's
+                // frameworks) has no outputs before or after and is not asked.
+                bool Built(int i) => before[i].Any(f => f.Hash is not null) || after[i].Any(f => f.Hash is not null);
+                bool anyBuilt = Enumerable.Range(0, outputs.Count).Any(Built);
                 var unchanged = outputs
-                    .Where((_, i) => !before[i].Zip(after[i]).Any(p => kind == ProofKind.AdditionalFile ? p.First.Written != p.Second.Written : p.First.Hash != p.Second.Hash))
+                    .Where((_, i) => (!anyBuilt || Built(i))
+                        && !before[i].Zip(after[i]).Any(p => kind == ProofKind.AdditionalFile ? p.First.Written != p.Second.Written : p.First.Hash != p.Second.Hash))
                     .ToList();
-                string outputNames = string.Join(" and ", (unchanged.Count > 0 ? unchanged : outputs).SelectMany(o => o).Select(o => Path.GetRelativePath(copy.Map(project.Directory), o)));
+                var named = unchanged.Count > 0 ? unchanged : outputs.Where((_, i) => !anyBuilt || Built(i)).ToList();
+                string outputNames = string.Join(" and ", named.SelectMany(o => o).Select(o => Path.GetRelativePath(copy.Map(project.Directory), o)));
                 string relativeInput = Path.GetRelativePath(copy.Root, input);
                 if (!rebuild.Succeeded)
                 {
