@@ -8,7 +8,7 @@ namespace IncrementalWatch.FileSystem;
 /// Elsewhere it falls back to <see cref="FileInfo"/> and marks the facts untrusted, so callers
 /// re-hash instead of trusting a stat that cannot see every change.
 /// </summary>
-public static class FileFactsReader
+public static partial class FileFactsReader
 {
     private static bool s_statxUnavailable = !OperatingSystem.IsLinux();
 
@@ -61,7 +61,7 @@ public static class FileFactsReader
 
     private static long ToUnixNs(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
-    private static class LinuxStatx
+    private static partial class LinuxStatx
     {
         private const int AtFdCwd = -100;
         private const uint StatxBasicStats = 0x7ff;
@@ -106,8 +106,10 @@ public static class FileFactsReader
             public uint DevMinor;
         }
 
-        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-        private static extern unsafe int Statx(int dirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, StatxBuffer* buffer);
+        // Source-generated marshalling: no IL stub is made at run time, so the first stat in a
+        // fresh MSBuild node does not wait for the JIT, and ReadyToRun images carry it compiled.
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        private static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, StatxBuffer* buffer);
 
         public static unsafe FileFacts Read(string path)
         {
