@@ -47,16 +47,30 @@ public sealed class CheckBuildStep : IncrementalWatchTask
 
     protected override void ExecuteCore()
     {
-        if (!Enum.TryParse(Step, ignoreCase: true, out BuildStep step) || !Enum.IsDefined(step))
+        // Compared by name, not with the generic enum parser a fresh MSBuild node would JIT-compile.
+        BuildStep step;
+        if (Step.Equals(nameof(BuildStep.Resources), StringComparison.OrdinalIgnoreCase))
         {
-            throw new InvalidDataException($"Step '{Step}' is not one of {string.Join(", ", Enum.GetNames<BuildStep>())}.");
+            step = BuildStep.Resources;
+        }
+        else if (Step.Equals(nameof(BuildStep.Compile), StringComparison.OrdinalIgnoreCase))
+        {
+            step = BuildStep.Compile;
+        }
+        else if (Step.Equals(nameof(BuildStep.Copy), StringComparison.OrdinalIgnoreCase))
+        {
+            step = BuildStep.Copy;
+        }
+        else
+        {
+            throw new InvalidDataException($"Step '{Step}' is not one of {nameof(BuildStep.Resources)}, {nameof(BuildStep.Compile)}, {nameof(BuildStep.Copy)}.");
         }
 
         var inputs = new List<InputSpec>(Inputs.Length);
         foreach (var item in Inputs)
         {
             string kindText = item.GetMetadata("IncrementalWatchKind");
-            if (!Enum.TryParse(kindText, ignoreCase: true, out InputKind kind))
+            if (!InputKindNames.TryParse(kindText, ignoreCase: true, out InputKind kind))
             {
                 throw new InvalidDataException($"The input '{item.ItemSpec}' has IncrementalWatchKind '{kindText}', which is not an input kind.");
             }

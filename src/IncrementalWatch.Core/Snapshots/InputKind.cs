@@ -33,3 +33,30 @@ public enum InputKind
     /// <summary>An extra input the user named with an IncrementalWatchInput item.</summary>
     Extra,
 }
+
+/// <summary>Reads <see cref="InputKind"/> names without the generic enum parser, which a fresh MSBuild node would JIT-compile.</summary>
+public static class InputKindNames
+{
+    private static readonly string[] Names =
+    [
+        nameof(InputKind.Compile), nameof(InputKind.EmbeddedResource), nameof(InputKind.Resx), nameof(InputKind.AdditionalFile),
+        nameof(InputKind.AnalyzerConfig), nameof(InputKind.Analyzer), nameof(InputKind.Reference), nameof(InputKind.Import),
+        nameof(InputKind.CopyToOutput), nameof(InputKind.Extra),
+    ];
+
+    public static bool TryParse(ReadOnlySpan<char> text, bool ignoreCase, out InputKind kind)
+    {
+        var comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        for (int i = 0; i < Names.Length; i++)
+        {
+            if (text.Equals(Names[i], comparison))
+            {
+                kind = (InputKind)i;
+                return true;
+            }
+        }
+
+        kind = default;
+        return false;
+    }
+}

@@ -48,12 +48,13 @@ public static class SnapshotFile
     public static byte[] Serialize(Snapshot snapshot)
     {
         var body = new StringBuilder();
-        foreach (var section in snapshot.Sections.Values)
+        foreach (string sectionName in SnapshotSection.SortedKeys(snapshot.Sections.Keys))
         {
+            var section = snapshot.Sections[sectionName];
             body.Append("section\t").Append(Escape(section.Name)).Append('\n');
-            foreach (var pair in section.Properties)
+            foreach (string name in section.PropertyNames)
             {
-                body.Append("prop\t").Append(Escape(pair.Key)).Append('\t').Append(Escape(pair.Value)).Append('\n');
+                body.Append("prop\t").Append(Escape(name)).Append('\t').Append(Escape(section.Properties[name])).Append('\n');
             }
 
             foreach (var e in section.OrderedEntries())
@@ -202,7 +203,7 @@ public static class SnapshotFile
 
     private static SnapshotEntry ParseEntry(string path, ReadOnlySpan<char> line, Range[] f, int lineNumber)
     {
-        if (!Enum.TryParse(line[f[1]], ignoreCase: false, out InputKind kind)
+        if (!InputKindNames.TryParse(line[f[1]], ignoreCase: false, out InputKind kind)
             || !long.TryParse(line[f[4]], NumberStyles.Integer, CultureInfo.InvariantCulture, out long length)
             || !long.TryParse(line[f[5]], NumberStyles.Integer, CultureInfo.InvariantCulture, out long modified)
             || !long.TryParse(line[f[6]], NumberStyles.Integer, CultureInfo.InvariantCulture, out long changed)

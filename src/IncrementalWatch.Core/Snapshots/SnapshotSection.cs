@@ -19,11 +19,14 @@ public sealed class SnapshotSection
             Entries[entry.Key] = entry;
         }
 
-        Properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in properties)
         {
-            Properties[pair.Key] = pair.Value;
+            values[pair.Key] = pair.Value;
         }
+
+        Properties = values;
+        PropertyNames = SortedKeys(values.Keys);
     }
 
     public string Name { get; }
@@ -35,7 +38,10 @@ public sealed class SnapshotSection
     /// Every property kept with the section, including bookkeeping ones (see
     /// <see cref="BookkeepingPrefix"/>); <see cref="OutputProperties"/> are those that shape outputs.
     /// </summary>
-    public SortedDictionary<string, string> Properties { get; }
+    public IReadOnlyDictionary<string, string> Properties { get; }
+
+    /// <summary>The names of <see cref="Properties"/> in ordinal order, as they are written and compared.</summary>
+    public IReadOnlyList<string> PropertyNames { get; }
 
     /// <summary>
     /// Properties under this prefix are bookkeeping (such as the stat of the assets file whose
@@ -44,18 +50,52 @@ public sealed class SnapshotSection
     public const string BookkeepingPrefix = "cache:";
 
     /// <summary>The properties that shape the outputs, in name order: what is compared and fingerprinted.</summary>
-    public IEnumerable<KeyValuePair<string, string>> OutputProperties =>
-        Properties.Where(p => !p.Key.StartsWith(BookkeepingPrefix, StringComparison.Ordinal));
+    public IEnumerable<KeyValuePair<string, string>> OutputProperties
+    {
+        get
+        {
+            foreach (string name in PropertyNames)
+            {
+                if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
+                {
+                    yield return new KeyValuePair<string, string>(name, Properties[name]);
+                }
+            }
+        }
+    }
 
     /// <summary>The entries in key order, as they are written and fingerprinted.</summary>
-    public IEnumerable<SnapshotEntry> OrderedEntries() => Entries.Values.OrderBy(e => e.Key, StringComparer.Ordinal);
+    public IEnumerable<SnapshotEntry> OrderedEntries()
+    {
+        foreach (string key in SortedKeys(Entries.Keys))
+        {
+            yield return Entries[key];
+        }
+    }
+
+    // Sorting plain strings runs on the runtime's precompiled code; sorted containers of
+    // key-value pairs would be JIT-compiled in every fresh MSBuild node (a few milliseconds).
+    internal static string[] SortedKeys(IEnumerable<string> keys)
+    {
+        string[] sorted = [.. keys];
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return sorted;
+    }
 
     /// <summary>True when both sections hold the same entries (stat facts included) and properties.</summary>
     public bool SameAs(SnapshotSection other)
     {
-        if (Name != other.Name || Entries.Count != other.Entries.Count || !Properties.SequenceEqual(other.Properties))
+        if (Name != other.Name || Entries.Count != other.Entries.Count || Properties.Count != other.Properties.Count)
         {
             return false;
+        }
+
+        foreach (var (name, value) in Properties)
+        {
+            if (!other.Properties.TryGetValue(name, out string? theirs) || theirs != value)
+            {
+                return false;
+            }
         }
 
         foreach (var (key, entry) in Entries)

@@ -24,7 +24,7 @@ public static class SnapshotUpdater
         Snapshot? previous = loaded?.IfCurrent(request.SnapshotPath) ?? LoadPrevious(request.SnapshotPath, result, out unusable);
         var previousSection = previous?.Find(SectionName(request.Step));
 
-        var properties = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in request.Properties)
         {
             properties[pair.Key] = pair.Value;
@@ -125,7 +125,7 @@ public static class SnapshotUpdater
         return null;
     }
 
-    private static bool AddPackageVersions(SnapshotRequest request, SortedDictionary<string, string> properties, SnapshotSection? previous, SnapshotResult result)
+    private static bool AddPackageVersions(SnapshotRequest request, Dictionary<string, string> properties, SnapshotSection? previous, SnapshotResult result)
     {
         if (string.IsNullOrEmpty(request.AssetsFile))
         {

@@ -19,6 +19,36 @@ public sealed class SnapshotFileTests
     ]);
 
     [Fact]
+    public void Every_input_kind_is_read_back_by_its_name()
+    {
+        foreach (var kind in Enum.GetValues<InputKind>())
+        {
+            Assert.True(InputKindNames.TryParse(kind.ToString(), ignoreCase: false, out var parsed));
+            Assert.Equal(kind, parsed);
+            Assert.True(InputKindNames.TryParse(kind.ToString().ToLowerInvariant(), ignoreCase: true, out parsed));
+            Assert.Equal(kind, parsed);
+        }
+
+        Assert.False(InputKindNames.TryParse("compile", ignoreCase: false, out _));
+        Assert.False(InputKindNames.TryParse("Nonsense", ignoreCase: true, out _));
+        Assert.False(InputKindNames.TryParse("0", ignoreCase: true, out _));
+    }
+
+    [Fact]
+    public void Sections_and_properties_are_written_in_name_order_whatever_order_they_were_made_in()
+    {
+        var snapshot = new Snapshot([
+            new SnapshotSection("resources", [], [new("Zeta", "1"), new("Alpha", "2")]),
+            new SnapshotSection("compile", [], [new("b", "1"), new("B", "2"), new("a", "3")]),
+        ]);
+
+        string text = Encoding.UTF8.GetString(SnapshotFile.Serialize(snapshot));
+        string[] lines = text.Split('\n').Where(l => l.StartsWith("section", StringComparison.Ordinal) || l.StartsWith("prop", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["section\tcompile", "prop\tB\t2", "prop\ta\t3", "prop\tb\t1", "section\tresources", "prop\tAlpha\t2", "prop\tZeta\t1"], lines);
+        Assert.Equal(["compile", "resources"], snapshot.Sections.Keys);
+    }
+
+    [Fact]
     public void Round_trips_every_field_including_odd_paths()
     {
         var original = Sample();
