@@ -16,6 +16,9 @@ public sealed class Binlog(string path)
 
     public IReadOnlyList<LoggedTask> TasksIn(Target target) => target.Children.OfType<LoggedTask>().ToList();
 
+    /// <summary>Every call of the task of that name, in any project; FromAssembly says which assembly ran it.</summary>
+    public IReadOnlyList<LoggedTask> Tasks(string name) => _build.FindChildrenRecursive<LoggedTask>(t => t.Name == name);
+
     /// <summary>All message texts logged anywhere in the build.</summary>
     public IEnumerable<string> Messages() => _build.FindChildrenRecursive<Message>().Select(m => m.Text);
 }

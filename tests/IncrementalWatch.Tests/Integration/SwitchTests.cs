@@ -94,6 +94,33 @@ public sealed class SwitchTests(ITestOutputHelper output)
         ws.Pass();
     }
 
+    /// <summary>
+    /// The package carries two builds of the tasks: tools/net10.0/ (ReadyToRun for linux-x64) for
+    /// an MSBuild on .NET 10 or later on linux-x64, tools/net8.0/ everywhere else. Both must load
+    /// and catch a change MSBuild alone misses. Other platforms are stood in for by the RID.
+    /// </summary>
+    [Theory]
+    [InlineData("", "net10.0")]
+    [InlineData("win-x64", "net8.0")]
+    [InlineData("linux-musl-arm64", "net8.0")]
+    public void Each_build_of_the_tasks_loads_where_it_is_chosen_and_catches_a_stale_input(string rid, string expected)
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output, "tasks-" + expected + "-" + (rid.Length == 0 ? "here" : rid));
+        string[] extra = rid.Length == 0 ? [] : [$"-p:_IncrementalWatchMSBuildRid={rid}"];
+        ws.BuildOk("App", extra);
+
+        var checks = new Binlog(ws.LastBinlog!).Tasks("CheckBuildStep");
+        Assert.NotEmpty(checks);
+        string folder = Path.Combine("tools", expected, "IncrementalWatch.Tasks.dll");
+        Assert.All(checks, t => Assert.EndsWith(folder, t.FromAssembly, StringComparison.Ordinal));
+
+        FileEdits.ReplaceWithOlderTime(ws.PathOf("Lib/LibCode.cs"), "lib-code v1", "lib-code v2-" + expected, TimeSpan.FromHours(1));
+        var rebuild = ws.BuildOk("App", extra);
+        Assert.Contains("IW1001", rebuild.Output);
+        Assert.Equal("lib-code v2-" + expected, ws.RunApp()["lib-code"]);
+        ws.Pass();
+    }
+
     /// <summary>A task assembly that is missing, or is not an assembly, is named in an error; no stack trace.</summary>
     [Fact]
     public void A_task_assembly_that_cannot_load_is_named()
