@@ -11,18 +11,15 @@ public sealed class Snapshot
             byName[section.Name] = section;
         }
 
-        // Kept in name order, the order they are written in.
-        var ordered = new Dictionary<string, SnapshotSection>(byName.Count, StringComparer.Ordinal);
-        foreach (string name in SnapshotSection.SortedKeys(byName.Keys))
-        {
-            ordered[name] = byName[name];
-        }
-
-        Sections = ordered;
+        Sections = byName;
+        SectionNames = SnapshotSection.SortedKeys(byName.Keys);
     }
 
-    /// <summary>The sections by name; enumerated in ordinal name order.</summary>
+    /// <summary>The sections by name; use <see cref="SectionNames"/> for a stable order.</summary>
     public IReadOnlyDictionary<string, SnapshotSection> Sections { get; }
+
+    /// <summary>The names of <see cref="Sections"/> in ordinal order, as they are written.</summary>
+    public IReadOnlyList<string> SectionNames { get; }
 
     public SnapshotSection? Find(string name) => Sections.TryGetValue(name, out var section) ? section : null;
 

@@ -48,7 +48,7 @@ public static class SnapshotFile
     public static byte[] Serialize(Snapshot snapshot)
     {
         var body = new StringBuilder();
-        foreach (string sectionName in SnapshotSection.SortedKeys(snapshot.Sections.Keys))
+        foreach (string sectionName in snapshot.SectionNames)
         {
             var section = snapshot.Sections[sectionName];
             body.Append("section\t").Append(Escape(section.Name)).Append('\n');

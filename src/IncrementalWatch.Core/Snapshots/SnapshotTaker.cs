@@ -57,6 +57,8 @@ public static class SnapshotTaker
             }
         }
 
+        bool IsRacy(FileFacts facts) => facts.LatestNs >= racyCutoffNs;
+
         var examined = new Examined?[paths.Count];
         var unreadable = new ConcurrentBag<UnreadableInput>();
         var pending = new List<Pending>();
@@ -72,15 +74,14 @@ public static class SnapshotTaker
             try
             {
                 var facts = FileFactsReader.Read(path);
-                bool racy = facts.Exists && facts.LatestNs >= racyCutoffNs;
                 known.TryGetValue(path, out var before);
                 if (!facts.Exists)
                 {
-                    examined[index] = new Examined(facts, ContentHash.None, racy);
+                    examined[index] = new Examined(facts, ContentHash.None, Racy: false);
                 }
                 else if (before is not null && before.Facts == facts && facts.Trusted && !before.Racy)
                 {
-                    examined[index] = new Examined(facts, before.Hash, racy);
+                    examined[index] = new Examined(facts, before.Hash, IsRacy(facts));
                 }
                 else
                 {
@@ -116,9 +117,8 @@ public static class SnapshotTaker
                 // A racy entry that checks out unchanged stays marked: clearing the mark would
                 // rewrite the snapshot on a build where nothing changed. It costs one re-hash
                 // of that file per build until the section changes for another reason.
-                bool racy = facts.LatestNs >= racyCutoffNs;
                 bool stillRacy = before is not null && before.Racy && before.Facts == facts && before.Hash == hash;
-                examined[index] = new Examined(facts, hash, racy || stillRacy);
+                examined[index] = new Examined(facts, hash, IsRacy(facts) || stillRacy);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

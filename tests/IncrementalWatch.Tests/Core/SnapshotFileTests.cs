@@ -45,7 +45,7 @@ public sealed class SnapshotFileTests
         string text = Encoding.UTF8.GetString(SnapshotFile.Serialize(snapshot));
         string[] lines = text.Split('\n').Where(l => l.StartsWith("section", StringComparison.Ordinal) || l.StartsWith("prop", StringComparison.Ordinal)).ToArray();
         Assert.Equal(["section\tcompile", "prop\tB\t2", "prop\ta\t3", "prop\tb\t1", "section\tresources", "prop\tAlpha\t2", "prop\tZeta\t1"], lines);
-        Assert.Equal(["compile", "resources"], snapshot.Sections.Keys);
+        Assert.Equal(["compile", "resources"], snapshot.SectionNames);
     }
 
     [Fact]
