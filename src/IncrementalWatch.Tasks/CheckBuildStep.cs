@@ -28,6 +28,34 @@ public sealed class CheckBuildStep : IncrementalWatchTask
     /// </summary>
     public ITaskItem[] Inputs { get; set; } = [];
 
+    // The compile step's inputs, one parameter per kind: the targets pass MSBuild's own item
+    // lists here as they are, instead of copying each item (with all its metadata) into one
+    // list tagged with its kind, which cost more than the check itself in a no-op build.
+
+    /// <summary>For Compile: the C# sources (kind Compile).</summary>
+    public ITaskItem[] Sources { get; set; } = [];
+
+    /// <summary>For Compile: the resources embedded by the compiler (kind EmbeddedResource).</summary>
+    public ITaskItem[] EmbeddedResources { get; set; } = [];
+
+    /// <summary>For Compile: the references passed to the compiler (kind Reference).</summary>
+    public ITaskItem[] References { get; set; } = [];
+
+    /// <summary>For Compile: analyzers and source generators (kind Analyzer).</summary>
+    public ITaskItem[] Analyzers { get; set; } = [];
+
+    /// <summary>For Compile: additional files (kind AdditionalFile).</summary>
+    public ITaskItem[] AdditionalFiles { get; set; } = [];
+
+    /// <summary>For Compile: analyzer configuration files (kind AnalyzerConfig).</summary>
+    public ITaskItem[] AnalyzerConfigFiles { get; set; } = [];
+
+    /// <summary>For Compile: the project file and its imports (kind Import).</summary>
+    public ITaskItem[] Imports { get; set; } = [];
+
+    /// <summary>For Compile: icons, key files and the user's IncrementalWatchInput items (kind Extra).</summary>
+    public ITaskItem[] ExtraInputs { get; set; } = [];
+
     /// <summary>Output-shaping properties: the item spec is the name, metadata Value the value.</summary>
     public ITaskItem[] Properties { get; set; } = [];
 
@@ -47,37 +75,11 @@ public sealed class CheckBuildStep : IncrementalWatchTask
 
     protected override void ExecuteCore()
     {
-        // Compared by name, not with the generic enum parser a fresh MSBuild node would JIT-compile.
-        BuildStep step;
-        if (Step.Equals(nameof(BuildStep.Resources), StringComparison.OrdinalIgnoreCase))
-        {
-            step = BuildStep.Resources;
-        }
-        else if (Step.Equals(nameof(BuildStep.Compile), StringComparison.OrdinalIgnoreCase))
-        {
-            step = BuildStep.Compile;
-        }
-        else if (Step.Equals(nameof(BuildStep.Copy), StringComparison.OrdinalIgnoreCase))
-        {
-            step = BuildStep.Copy;
-        }
-        else
-        {
-            throw new InvalidDataException($"Step '{Step}' is not one of {nameof(BuildStep.Resources)}, {nameof(BuildStep.Compile)}, {nameof(BuildStep.Copy)}.");
-        }
-
-        var inputs = new List<InputSpec>(Inputs.Length);
-        foreach (var item in Inputs)
-        {
-            string kindText = item.GetMetadata("IncrementalWatchKind");
-            if (!InputKindNames.TryParse(kindText, ignoreCase: true, out InputKind kind))
-            {
-                throw new InvalidDataException($"The input '{item.ItemSpec}' has IncrementalWatchKind '{kindText}', which is not an input kind.");
-            }
-
-            inputs.Add(new InputSpec(kind, item.GetMetadata("FullPath"), item.GetMetadata("IncrementalWatchOutput")));
-        }
-
+        // The work is in StepInputs, a plain class: methods of a class derived from MSBuild's
+        // Task are not taken from the ReadyToRun image (their layout depends on MSBuild's own
+        // assembly), so a fresh node would JIT-compile them.
+        BuildStep step = StepInputs.ParseStep(Step);
+        var inputs = StepInputs.Collect(Inputs, Sources, EmbeddedResources, References, Analyzers, AdditionalFiles, AnalyzerConfigFiles, Imports, ExtraInputs);
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in Properties)
         {

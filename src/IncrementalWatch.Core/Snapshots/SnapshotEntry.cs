@@ -24,4 +24,18 @@ public sealed record SnapshotEntry(InputKind Kind, string Path, string Output, F
 
     /// <summary>True when <paramref name="other"/> has the same content (or is missing likewise).</summary>
     public bool SameContentAs(SnapshotEntry other) => Exists == other.Exists && Hash == other.Hash;
+
+    // Written out rather than generated: the generated equality goes through
+    // EqualityComparer<FileFacts> and EqualityComparer<ContentHash>, instantiations over this
+    // assembly's structs that a fresh MSBuild node must JIT-compile on every no-op build.
+    public bool Equals(SnapshotEntry? other) =>
+        other is not null
+        && Kind == other.Kind
+        && Racy == other.Racy
+        && Facts.Equals(other.Facts)
+        && Hash.Equals(other.Hash)
+        && string.Equals(Path, other.Path, StringComparison.Ordinal)
+        && string.Equals(Output, other.Output, StringComparison.Ordinal);
+
+    public override int GetHashCode() => Path.GetHashCode() ^ ((int)Kind * 397) ^ Hash.Low.GetHashCode();
 }

@@ -37,6 +37,40 @@ public sealed class CheckBuildStepTests
     }
 
     [Fact]
+    public void Each_compile_input_list_is_recorded_under_its_own_kind_without_tagging()
+    {
+        using var dir = new Support.TempDirectory();
+        var engine = new FakeBuildEngine();
+        var task = CompileStep(engine, dir);
+        task.Sources = [new TaskItem(dir.File("a.cs", "a"))];
+        task.EmbeddedResources = [new TaskItem(dir.File("e.txt", "e"))];
+        task.References = [new TaskItem(dir.File("r.dll", "r"))];
+        task.Analyzers = [new TaskItem(dir.File("g.dll", "g"))];
+        task.AdditionalFiles = [new TaskItem(dir.File("add.txt", "x"))];
+        task.AnalyzerConfigFiles = [new TaskItem(dir.File(".editorconfig", "root = true"))];
+        task.Imports = [new TaskItem(dir.File("p.csproj", "<Project />"))];
+        task.ExtraInputs = [new TaskItem(dir.File("key.snk", "k"))];
+
+        Assert.True(task.Execute());
+
+        var snapshot = Snapshots.SnapshotFile.Load(task.SnapshotFile)!;
+        var kinds = snapshot.Find("compile")!.Entries.Values.ToDictionary(e => Path.GetFileName(e.Path), e => e.Kind.ToString());
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["a.cs"] = "Compile",
+                ["e.txt"] = "EmbeddedResource",
+                ["r.dll"] = "Reference",
+                ["g.dll"] = "Analyzer",
+                ["add.txt"] = "AdditionalFile",
+                [".editorconfig"] = "AnalyzerConfig",
+                ["p.csproj"] = "Import",
+                ["key.snk"] = "Extra",
+            },
+            kinds);
+    }
+
+    [Fact]
     public void An_unknown_input_kind_is_an_error_naming_the_item_not_a_crash()
     {
         using var dir = new Support.TempDirectory();
