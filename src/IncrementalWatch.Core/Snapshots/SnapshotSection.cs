@@ -49,6 +49,14 @@ public sealed class SnapshotSection
     /// </summary>
     public const string BookkeepingPrefix = "cache:";
 
+    /// <summary>
+    /// The folder of the project the section was taken for. Inputs are recorded with full paths,
+    /// so a snapshot carried to another folder (a cache restored elsewhere) must say where it
+    /// belongs: the build then redoes the work (the property differs), and verification refuses
+    /// to vouch for outputs recorded for another tree.
+    /// </summary>
+    public const string ProjectDirectoryProperty = "ProjectDirectory";
+
     /// <summary>The properties that shape the outputs, in name order: what is compared and fingerprinted.</summary>
     public IEnumerable<KeyValuePair<string, string>> OutputProperties
     {
@@ -82,31 +90,64 @@ public sealed class SnapshotSection
         return sorted;
     }
 
-    /// <summary>True when both sections hold the same entries (stat facts included) and properties.</summary>
-    public bool SameAs(SnapshotSection other)
+    /// <summary>
+    /// Compares with <paramref name="other"/> in two ways: whether the content differs (an input
+    /// added, removed or with other content, an output property changed), and how many entries
+    /// differ only in what was seen of the file (stat facts, the racy mark, bookkeeping).
+    /// </summary>
+    /// <returns>
+    /// -1 when the content differs; otherwise the number of entries and bookkeeping properties
+    /// whose recorded facts are out of date (0: the sections are identical).
+    /// </returns>
+    public int StaleFactsAgainst(SnapshotSection other)
     {
-        if (Name != other.Name || Entries.Count != other.Entries.Count || Properties.Count != other.Properties.Count)
+        if (Name != other.Name || Entries.Count != other.Entries.Count)
         {
-            return false;
+            return -1;
         }
 
+        int stale = 0;
         foreach (var (name, value) in Properties)
         {
-            if (!other.Properties.TryGetValue(name, out string? theirs) || theirs != value)
+            bool same = other.Properties.TryGetValue(name, out string? theirs) && theirs == value;
+            if (!same)
             {
-                return false;
+                if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
+                {
+                    return -1;
+                }
+
+                stale++;
+            }
+        }
+
+        foreach (var name in other.Properties.Keys)
+        {
+            if (!Properties.ContainsKey(name))
+            {
+                if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
+                {
+                    return -1;
+                }
+
+                stale++;
             }
         }
 
         foreach (var (key, entry) in Entries)
         {
-            if (!other.Entries.TryGetValue(key, out var theirs) || theirs != entry)
+            if (!other.Entries.TryGetValue(key, out var theirs) || !theirs.SameContentAs(entry))
             {
-                return false;
+                return -1;
+            }
+
+            if (!theirs.Equals(entry))
+            {
+                stale++;
             }
         }
 
-        return true;
+        return stale;
     }
 
     /// <summary>

@@ -56,7 +56,14 @@ public static class SnapshotUpdater
             result.Diagnostics.Add(Diagnostic.Create("IW1007", request.Step.ToString().ToLowerInvariant(), request.ProjectName, EverythingPhrase(request.Step)));
         }
 
-        bool unchanged = !everything && previousSection!.SameAs(section);
+        // A file whose timestamp moved while its content stayed (a tool that rewrites the same
+        // bytes on every build) does not make the snapshot be rewritten on every build: the
+        // recorded facts stay as they were, so that file is hashed again next time (correctness
+        // does not depend on the facts being current, only on them matching). Only when many
+        // entries are out of date (a checkout touched the tree) are the facts brought up to
+        // date, to spare every later build the hashing.
+        int stale = everything ? -1 : previousSection!.StaleFactsAgainst(section);
+        bool unchanged = stale >= 0 && stale <= MaxStaleFactsKept;
         var diff = everything ? null : unchanged ? SectionDiff.Empty : SectionDiff.Compare(previousSection!, section);
         try
         {
@@ -88,6 +95,9 @@ public static class SnapshotUpdater
 
         return result;
     }
+
+    /// <summary>Entries whose recorded stat facts may lag behind the file before the snapshot is rewritten for them alone.</summary>
+    public const int MaxStaleFactsKept = 16;
 
     private const string AssetsCacheProperty = SnapshotSection.BookkeepingPrefix + "assets";
 

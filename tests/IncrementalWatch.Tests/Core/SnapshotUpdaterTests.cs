@@ -35,6 +35,51 @@ public sealed class SnapshotUpdaterTests
     }
 
     /// <summary>
+    /// A tool that writes the same bytes on every build moves the file's timestamp each time: the
+    /// snapshot is not rewritten for that (verify's second build must find the package idle), the
+    /// file is hashed again on each build instead, and a later content change is still caught.
+    /// Only many such files (a checkout touched the tree) bring the recorded facts up to date.
+    /// </summary>
+    [Fact]
+    public void A_timestamp_that_moved_without_a_content_change_does_not_rewrite_the_snapshot()
+    {
+        using var dir = new Support.TempDirectory();
+        var sources = Enumerable.Range(0, SnapshotUpdater.MaxStaleFactsKept + 4).Select(i => dir.File($"src/f{i}.cs", $"v{i}")).ToList();
+        string snapshotPath = Path.Combine(dir.Path, "obj/p.iwsnapshot");
+        var request = new SnapshotRequest("P", snapshotPath, BuildStep.Compile, sources.Select(s => new InputSpec(InputKind.Compile, s)).ToList(), NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile"));
+        void Age(string path, int hours) => File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddHours(-hours));
+        sources.ForEach(s => Age(s, 5));
+        SnapshotUpdater.Run(request);
+        byte[] written = File.ReadAllBytes(snapshotPath);
+
+        // One file rewritten with the same bytes, on each of two builds.
+        for (int build = 0; build < 2; build++)
+        {
+            File.WriteAllText(sources[0], "v0");
+            Age(sources[0], 4 - build);
+            var again = SnapshotUpdater.Run(request);
+            Assert.False(again.SnapshotWritten);
+            Assert.False(again.StampWritten);
+            Assert.True(again.Stats!.Hashed >= 1);
+            Assert.Equal(written, File.ReadAllBytes(snapshotPath));
+        }
+
+        // Its content then changes with the same size and an old timestamp: still caught.
+        File.WriteAllText(sources[0], "w0");
+        Age(sources[0], 6);
+        var changed = SnapshotUpdater.Run(request);
+        Assert.True(changed.StampWritten);
+        Assert.Contains(changed.Diagnostics, d => d.Code == "IW1001" && d.Message.Contains(sources[0]));
+
+        // Every file touched: the facts are brought up to date once, with no recompilation.
+        sources.ForEach(s => Age(s, 2));
+        var touched = SnapshotUpdater.Run(request);
+        Assert.True(touched.SnapshotWritten);
+        Assert.False(touched.StampWritten);
+        Assert.False(SnapshotUpdater.Run(request).SnapshotWritten);
+    }
+
+    /// <summary>
     /// The snapshot one step read or wrote is handed to the next step of the build, which then
     /// needs no parse; a file rewritten meanwhile (another build, a restored obj/) is read again.
     /// </summary>
