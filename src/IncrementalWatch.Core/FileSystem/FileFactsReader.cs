@@ -59,6 +59,29 @@ public static partial class FileFactsReader
             Trusted: false);
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> names the very file <paramref name="handle"/> has open
+    /// (same device and inode); null where that cannot be told (only Linux is asked).
+    /// </summary>
+    public static bool? IsSameFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
+        if (s_statxUnavailable)
+        {
+            return null;
+        }
+
+        try
+        {
+            var open = LinuxStatx.IdentityOf(handle);
+            var named = LinuxStatx.Read(path);
+            return open is { } id ? named.Exists && named.Device == id.Device && named.FileId == id.FileId : null;
+        }
+        catch (Exception ex) when (ex is IOException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private static long ToUnixNs(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     private static partial class LinuxStatx
@@ -110,6 +133,32 @@ public static partial class FileFactsReader
         // fresh MSBuild node does not wait for the JIT, and ReadyToRun images carry it compiled.
         [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         private static unsafe partial int Statx(int dirFd, string path, int flags, uint mask, StatxBuffer* buffer);
+
+        private const int AtEmptyPath = 0x1000;
+
+        /// <summary>The device and inode of an open file (statx on the descriptor itself).</summary>
+        public static unsafe (ulong Device, ulong FileId)? IdentityOf(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+        {
+            StatxBuffer buffer;
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                if (Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, StatxBasicStats, &buffer) != 0)
+                {
+                    return null;
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+
+            return (((ulong)buffer.DevMajor << 32) | buffer.DevMinor, buffer.Inode);
+        }
 
         public static unsafe FileFacts Read(string path)
         {
