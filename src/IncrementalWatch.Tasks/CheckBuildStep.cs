@@ -18,6 +18,9 @@ public sealed class CheckBuildStep : IncrementalWatchTask
     [Required]
     public string ProjectName { get; set; } = string.Empty;
 
+    /// <summary>The project's folder, recorded so that a snapshot carried to another folder is known as such.</summary>
+    public string? ProjectDirectory { get; set; }
+
     /// <summary>The project's snapshot file.</summary>
     [Required]
     public string SnapshotFile { get; set; } = string.Empty;
@@ -84,6 +87,11 @@ public sealed class CheckBuildStep : IncrementalWatchTask
         foreach (var item in Properties)
         {
             properties[item.ItemSpec] = item.GetMetadata("Value");
+        }
+
+        if (!string.IsNullOrEmpty(ProjectDirectory))
+        {
+            properties[SnapshotSection.ProjectDirectoryProperty] = Path.TrimEndingDirectorySeparator(Path.GetFullPath(ProjectDirectory));
         }
 
         var request = new SnapshotRequest(ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile);

@@ -15,7 +15,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
     private static readonly string[] IgnoredGlobalProperties =
     {
         "MSBuildRestoreSessionId", "MSBuildIsRestoring", "ExcludeRestorePackageImports", "CurrentSolutionConfigurationContents", "BuildingSolutionFile",
-        "IncrementalWatchVerifyProof", "IncrementalWatchVerifyBinaryLog", "IncrementalWatchVerifyReportDirectory", "IncrementalWatchVerifyWorkspaceRoot", "IncrementalWatchAllowedTargets",
+        "IncrementalWatchVerifyProof", "IncrementalWatchVerifyBinaryLog", "IncrementalWatchVerifyReportDirectory", "IncrementalWatchVerifyWorkspaceRoot", "IncrementalWatchAllowedTargets", "IncrementalWatchVerifyStrict",
     };
 
     private volatile bool _canceled;
@@ -51,6 +51,12 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
 
     public string WorkspaceRoot { get; set; } = "";
 
+    /// <summary>IncrementalWatchVerifyStrict: work done by package and SDK targets fails the check too.</summary>
+    public bool Strict { get; set; }
+
+    /// <summary>$(NuGetPackageRoot): targets defined below it belong to a package.</summary>
+    public string PackagesRoot { get; set; } = "";
+
     public void Cancel() => _canceled = true;
 
     protected override void ExecuteCore()
@@ -61,7 +67,32 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             return;
         }
 
-        var closure = Projects
+        var projects = Projects.ToList();
+        var proofInputs = ProofInputs.ToList();
+        var missing = MissingPackage.Select(m => m.GetMetadata("FullPath")).ToList();
+        string? solution = null;
+        if (Solution.Length > 0 && ReadSolution(out var with, out var without))
+        {
+            // A solution is verified once, by its first project that has the package: two builds
+            // of the solution, each project's outputs checked once, one report. The others only
+            // say who verifies them.
+            if (with.Count == 0 || !string.Equals(with[0], EntryProject, FileSystem.PathComparison.Comparison))
+            {
+                Log.LogMessage(MessageImportance.Normal, "IncrementalWatch verify {0}: verified with the solution {1} by {2}", Path.GetFileNameWithoutExtension(EntryProject), Solution, with.Count > 0 ? Path.GetFileNameWithoutExtension(with[0]) : "none");
+                return;
+            }
+
+            if (!CollectSolution(with, projects, proofInputs))
+            {
+                return;
+            }
+
+            solution = Solution;
+            missing.AddRange(without);
+        }
+
+        var closure = projects
+            .Where(p => p.GetMetadata("IncrementalWatchVerifyKind") is "" or "Project")
             .Select(p => new VerifyProject(p.GetMetadata("FullPath"), p.GetMetadata("ProjectName"), p.GetMetadata("SnapshotFile"), p.GetMetadata("TargetPath"), p.GetMetadata("IntermediateAssembly"), p.GetMetadata("TargetFramework")))
             .GroupBy(p => p.SnapshotFile, FileSystem.PathComparison.Comparer) // one per project and target framework
             .Select(g => g.First())
@@ -73,27 +104,24 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             return;
         }
 
-        var missing = MissingPackage.Select(m => m.GetMetadata("FullPath")).ToList();
-        if (Solution.Length > 0 && LeadsSolution(out var siblingsWithout))
-        {
-            missing.AddRange(siblingsWithout);
-        }
-
         Directory.CreateDirectory(ReportDirectory);
-        string requestFile = Path.Combine(ReportDirectory, entry.Name + ".request");
-        string resultsFile = Path.Combine(ReportDirectory, entry.Name + ".results");
+        string reportName = solution is null ? entry.Name : Path.GetFileNameWithoutExtension(solution);
+        string requestFile = Path.Combine(ReportDirectory, reportName + ".request");
+        string resultsFile = Path.Combine(ReportDirectory, reportName + ".results");
         File.Delete(resultsFile);
         new VerifyRequest
         {
             Entry = entry,
             Closure = closure,
             MissingPackage = missing.Distinct(FileSystem.PathComparison.Comparer).ToList(),
-            Solution = Solution.Length > 0 ? Solution : null,
+            Solution = solution,
             ReportDirectory = Path.GetFullPath(ReportDirectory),
-            Properties = BuildGlobalProperties(IgnoredGlobalProperties).ToList(),
+            // On a solution the builds are of the solution: the project-level Platform the
+            // solution gave this project (AnyCPU) is no solution platform ("Any CPU").
+            Properties = BuildGlobalProperties(solution is null ? IgnoredGlobalProperties : [.. IgnoredGlobalProperties, "Platform"]).ToList(),
             AllowedTargets = AllowedTargets.SelectMany(t => t.ItemSpec.Split(new[] { ';', ',' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList(),
             Proof = Proof,
-            ProofInputs = ProofInputs
+            ProofInputs = proofInputs
                 .Select(i => (Item: i, Ok: Enum.TryParse(i.GetMetadata("IncrementalWatchVerifyKind"), out ProofKind kind), Kind: kind))
                 .Where(x => x.Ok)
                 .Select(x => new ProofInput(x.Item.GetMetadata("ProjectFile"), x.Kind, x.Item.GetMetadata("FullPath"), x.Item.GetMetadata("CopyOutput"), x.Item.GetMetadata("TargetFramework")))
@@ -101,6 +129,8 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             BinaryLog = BinaryLog.Length > 0 ? Path.GetFullPath(BinaryLog) : null,
             WorkspaceRoot = WorkspaceRoot.Length > 0 ? Path.GetFullPath(WorkspaceRoot) : null,
             DotnetPath = DotnetPath.Length > 0 ? DotnetPath : "dotnet",
+            Strict = Strict,
+            PackagesRoot = PackagesRoot.Length > 0 ? PackagesRoot : null,
         }.Save(requestFile);
 
         int exitCode = RunHost(requestFile, resultsFile);
@@ -127,7 +157,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"the verifier exited with code {exitCode} without naming a failure"));
         }
 
-        string summary = VerifyReport.ReadSummary(results) ?? entry.Name + ": FAILED: the verifier wrote no report";
+        string summary = VerifyReport.ReadSummary(results) ?? reportName + ": FAILED: the verifier wrote no report";
         Log.LogMessage(MessageImportance.High, "IncrementalWatch verify {0}", summary);
     }
 
@@ -178,12 +208,12 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
     }
 
     /// <summary>
-    /// On a solution, the first project (in the solution's order) that has the package also
-    /// names the solution's projects that lack it, once; the others stay quiet about them.
-    /// Whether a project has the package is read from its restore output (obj/project.assets.json).
+    /// The solution's projects, split by whether they have the package (read from their restore
+    /// output, obj/project.assets.json), in the solution's order.
     /// </summary>
-    private bool LeadsSolution(out List<string> without)
+    private bool ReadSolution(out List<string> with, out List<string> without)
     {
+        with = new List<string>();
         without = new List<string>();
         List<string> projects;
         try
@@ -196,7 +226,6 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             return false;
         }
 
-        var with = new List<string>();
         foreach (string project in projects)
         {
             string assets = Path.Combine(Path.GetDirectoryName(project)!, "obj", "project.assets.json");
@@ -209,6 +238,46 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             (has ? with : without).Add(project);
         }
 
-        return with.Count > 0 && string.Equals(with[0], EntryProject, FileSystem.PathComparison.Comparison);
+        return true;
+    }
+
+    /// <summary>
+    /// Asks every project of the solution that has the package for what to verify (the
+    /// IncrementalWatchGetVerifyProjects target, evaluated in this same build, so it costs
+    /// little), with this project's global properties (those the solution gave it).
+    /// </summary>
+    private bool CollectSolution(List<string> with, List<ITaskItem> projects, List<ITaskItem> proofInputs)
+    {
+        const string target = "IncrementalWatchGetVerifyProjects";
+        if (BuildEngine is not IBuildEngine3 engine)
+        {
+            Report(Diagnostic.CreateForFile("IW3208", EntryProject, "this MSBuild cannot build the solution's projects from a task"));
+            return false;
+        }
+
+        string[] files = with.ToArray();
+        var none = files.Select(_ => (System.Collections.IDictionary)new System.Collections.Hashtable()).ToArray();
+        var remove = files.Select(_ => (IList<string>)new[] { "TargetFramework", "RuntimeIdentifier", "SelfContained" }).ToArray();
+        var result = engine.BuildProjectFilesInParallel(files, new[] { target }, none, remove, new string[files.Length], returnTargetOutputs: true);
+        if (!result.Result)
+        {
+            Report(Diagnostic.CreateForFile("IW3208", Solution, $"the solution's projects could not say what to verify ({target} failed; see the errors above)"));
+            return false;
+        }
+
+        foreach (var outputs in result.TargetOutputsPerProject)
+        {
+            if (!outputs.TryGetValue(target, out var items))
+            {
+                continue;
+            }
+
+            foreach (var item in items)
+            {
+                (item.GetMetadata("IncrementalWatchVerifyKind") is "" or "Project" ? projects : proofInputs).Add(item);
+            }
+        }
+
+        return true;
     }
 }

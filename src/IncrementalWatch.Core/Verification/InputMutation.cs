@@ -22,6 +22,9 @@ public enum ProofKind
 
     /// <summary>A culture's .resx (Strings.fr.resx): a new string changes that culture's satellite assembly.</summary>
     SatelliteResx,
+
+    /// <summary>A Razor page, view or component (.cshtml, .razor): new markup changes the compiled assembly.</summary>
+    Razor,
 }
 
 /// <summary>
@@ -52,6 +55,10 @@ public static class InputMutation
 
                 File.WriteAllText(path, resx.Insert(end, $"  <data name=\"IncrementalWatchProof{marker}\" xml:space=\"preserve\"><value>{marker}</value></data>\n"), new UTF8Encoding(false));
                 description = $"added string IncrementalWatchProof{marker}";
+                break;
+            case ProofKind.Razor:
+                File.AppendAllText(path, $"\n<span hidden>IncrementalWatchProof{marker}</span>\n");
+                description = $"added markup IncrementalWatchProof{marker}";
                 break;
             default:
                 using (var stream = new FileStream(path, FileMode.Append, FileAccess.Write))

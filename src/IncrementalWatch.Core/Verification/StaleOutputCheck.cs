@@ -22,6 +22,9 @@ public enum StaleOutcome
 
     /// <summary>Outputs but no snapshot: what they were built from cannot be told.</summary>
     NoSnapshot,
+
+    /// <summary>The snapshot was recorded for the project in another folder (a cache restored elsewhere).</summary>
+    Relocated,
 }
 
 /// <summary>
@@ -51,6 +54,17 @@ public static class StaleOutputCheck
             return new StaleResult(project, outputs ? StaleOutcome.NoSnapshot : StaleOutcome.NotBuilt, Array.Empty<string>());
         }
 
+        // Inputs are recorded with full paths: compared here, a snapshot made in another folder
+        // would vouch for that folder's files, not this one's.
+        foreach (var section in snapshot.Sections.Values)
+        {
+            if (section.Properties.TryGetValue(SnapshotSection.ProjectDirectoryProperty, out string? recorded)
+                && !string.Equals(Path.TrimEndingDirectorySeparator(recorded), Path.TrimEndingDirectorySeparator(project.Directory), PathComparison.Comparison))
+            {
+                return new StaleResult(project, StaleOutcome.Relocated, new[] { recorded });
+            }
+        }
+
         var differences = new SortedSet<string>(StringComparer.Ordinal);
         var hashes = new Dictionary<string, ContentHash?>(PathComparison.Comparer);
         ContentHash? HashOf(string path)
@@ -64,6 +78,9 @@ public static class StaleOutputCheck
             return hash;
         }
 
+        // Several inputs can be copied to one output (two referenced projects each with a
+        // settings.json): the copy is right when it holds one of them, as the last copy wins.
+        var copies = new Dictionary<string, List<SnapshotEntry>>(PathComparison.Comparer);
         foreach (var section in snapshot.Sections.Values)
         {
             foreach (var entry in section.OrderedEntries())
@@ -74,10 +91,23 @@ public static class StaleOutputCheck
                 {
                     differences.Add($"{Relative(project, entry.Path)} ({entry.Kind}: {(now is null ? "missing now" : entry.Exists ? "content differs" : "new")})");
                 }
-                else if (section.Name == nameof(BuildStep.Copy) && entry.Output.Length > 0 && entry.Exists && HashOf(entry.Output) is { } copy && copy != entry.Hash)
+                else if (section.Name == SnapshotUpdater.SectionName(BuildStep.Copy) && entry.Output.Length > 0 && entry.Exists)
                 {
-                    differences.Add($"{Relative(project, entry.Output)} (copy of {Relative(project, entry.Path)}: content differs from its source)");
+                    if (!copies.TryGetValue(entry.Output, out var sources))
+                    {
+                        copies[entry.Output] = sources = new List<SnapshotEntry>();
+                    }
+
+                    sources.Add(entry);
                 }
+            }
+        }
+
+        foreach (var (output, sources) in copies)
+        {
+            if (HashOf(output) is { } copy && !sources.Any(s => s.Hash == copy))
+            {
+                differences.Add($"{Relative(project, output)} (copy of {string.Join(" or ", sources.Select(s => Relative(project, s.Path)))}: content differs from its source)");
             }
         }
 

@@ -15,6 +15,12 @@ public enum CheckStatus
 
     /// <summary>Not checked; the detail says why (it does not fail the run).</summary>
     Skipped,
+
+    /// <summary>
+    /// Did work in the second build, but outside the user's control (a package's or the SDK's
+    /// target): listed as a warning, not a failure, unless IncrementalWatchVerifyStrict.
+    /// </summary>
+    Warned,
 }
 
 /// <summary>One line of the report: a JUnit test case, a Markdown table row.</summary>
@@ -22,7 +28,11 @@ public enum CheckStatus
 /// <param name="Name">What was checked (a project, a target, an input).</param>
 /// <param name="Detail">Why it passed or failed, for a person.</param>
 /// <param name="Diagnostic">The coded error or warning the build shows for it.</param>
-public sealed record CheckResult(string Category, string Name, CheckStatus Status, string Detail, TimeSpan Duration, Diagnostic? Diagnostic = null);
+public sealed record CheckResult(string Category, string Name, CheckStatus Status, string Detail, TimeSpan Duration, Diagnostic? Diagnostic = null)
+{
+    /// <summary>The project the check is about, for a solution's report (a section and a JUnit suite per project); empty for the whole run.</summary>
+    public string Project { get; init; } = "";
+}
 
 /// <summary>
 /// The verification of one project: every check, and the reports made from them (Markdown for
@@ -41,6 +51,9 @@ public sealed class VerifyReport
 
     public string Project { get; }
 
+    /// <summary>A solution's report: a section and a JUnit suite per project.</summary>
+    public bool PerProject { get; init; }
+
     public IReadOnlyList<CheckResult> Checks => _checks;
 
     /// <summary>Diagnostics that belong to no check (informational lines).</summary>
@@ -48,7 +61,9 @@ public sealed class VerifyReport
 
     public int Failed => _checks.Count(c => c.Status == CheckStatus.Failed) + Notes.Count(n => n.Severity == DiagnosticSeverity.Error);
 
-    public int Passed => _checks.Count(c => c.Status is CheckStatus.Passed or CheckStatus.Allowed);
+    public int Passed => _checks.Count(c => c.Status is CheckStatus.Passed or CheckStatus.Allowed or CheckStatus.Warned);
+
+    public int Warned => _checks.Count(c => c.Status == CheckStatus.Warned);
 
     public bool Succeeded => Failed == 0;
 
@@ -73,9 +88,28 @@ public sealed class VerifyReport
             md.Append('\n');
         }
 
-        foreach (var group in _checks.GroupBy(c => c.Category))
+        if (PerProject)
         {
-            md.Append("### ").Append(group.Key).Append("\n\n| | check | details | time |\n| --- | --- | --- | ---: |\n");
+            foreach (var project in _checks.GroupBy(c => c.Project).OrderBy(g => g.Key.Length > 0).ThenBy(g => g.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                int failed = project.Count(c => c.Status == CheckStatus.Failed);
+                md.Append("### ").Append(project.Key.Length > 0 ? Escape(project.Key) : "Whole solution").Append(failed == 0 ? " ✅" : " ❌").Append("\n\n");
+                AppendTables(md, project, "####");
+            }
+        }
+        else
+        {
+            AppendTables(md, _checks, "###");
+        }
+
+        return md.ToString();
+    }
+
+    private static void AppendTables(StringBuilder md, IEnumerable<CheckResult> checks, string heading)
+    {
+        foreach (var group in checks.GroupBy(c => c.Category))
+        {
+            md.Append(heading).Append(' ').Append(group.Key).Append("\n\n| | check | details | time |\n| --- | --- | --- | ---: |\n");
             foreach (var check in group)
             {
                 string mark = check.Status switch
@@ -83,6 +117,7 @@ public sealed class VerifyReport
                     CheckStatus.Passed => "✅",
                     CheckStatus.Failed => "❌",
                     CheckStatus.Allowed => "☑️ allowed",
+                    CheckStatus.Warned => "⚠️ not yours",
                     _ => "➖ skipped",
                 };
                 md.Append("| ").Append(mark).Append(" | ").Append(Escape(check.Name)).Append(" | ").Append(Escape(check.Detail)).Append(" | ")
@@ -91,26 +126,44 @@ public sealed class VerifyReport
 
             md.Append('\n');
         }
-
-        return md.ToString();
     }
 
     public XDocument ToJUnit()
     {
-        double total = _checks.Sum(c => c.Duration.TotalSeconds);
-        var suite = new XElement(
-            "testsuite",
-            new XAttribute("name", "IncrementalWatch." + Project),
+        var suites = PerProject
+            ? _checks.GroupBy(c => c.Project).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase).Select(g => Suite(g.Key.Length > 0 ? $"{Project}.{g.Key}" : Project, g.Key.Length > 0 ? g.Key : Project, g.ToList())).ToList()
+            : [Suite(Project, Project, _checks)];
+        if (Notes.Count > 0)
+        {
+            suites[0].Add(new XElement("system-err", string.Join("\n", Notes.Select(n => n.ToString()))));
+        }
+
+        var root = new XElement(
+            "testsuites",
+            new XAttribute("name", "IncrementalWatch"),
             new XAttribute("tests", _checks.Count),
             new XAttribute("failures", _checks.Count(c => c.Status == CheckStatus.Failed)),
+            new XAttribute("time", Seconds(_checks.Sum(c => c.Duration.TotalSeconds))),
+            suites);
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+    }
+
+    private static XElement Suite(string name, string classPrefix, IReadOnlyList<CheckResult> checks)
+    {
+        double total = checks.Sum(c => c.Duration.TotalSeconds);
+        var suite = new XElement(
+            "testsuite",
+            new XAttribute("name", "IncrementalWatch." + name),
+            new XAttribute("tests", checks.Count),
+            new XAttribute("failures", checks.Count(c => c.Status == CheckStatus.Failed)),
             new XAttribute("errors", 0),
-            new XAttribute("skipped", _checks.Count(c => c.Status == CheckStatus.Skipped)),
+            new XAttribute("skipped", checks.Count(c => c.Status == CheckStatus.Skipped)),
             new XAttribute("time", Seconds(total)));
-        foreach (var check in _checks)
+        foreach (var check in checks)
         {
             var testCase = new XElement(
                 "testcase",
-                new XAttribute("classname", $"IncrementalWatch.{Project}.{check.Category.Replace(" ", "", StringComparison.Ordinal)}"),
+                new XAttribute("classname", $"IncrementalWatch.{classPrefix}.{check.Category.Replace(" ", "", StringComparison.Ordinal)}"),
                 new XAttribute("name", check.Name),
                 new XAttribute("time", Seconds(check.Duration.TotalSeconds)));
             switch (check.Status)
@@ -121,6 +174,9 @@ public sealed class VerifyReport
                 case CheckStatus.Skipped:
                     testCase.Add(new XElement("skipped", new XAttribute("message", check.Detail)));
                     break;
+                case CheckStatus.Warned:
+                    testCase.Add(new XElement("system-out", "warning: " + (check.Diagnostic?.ToString() ?? check.Detail)));
+                    break;
                 default:
                     testCase.Add(new XElement("system-out", check.Detail));
                     break;
@@ -129,19 +185,7 @@ public sealed class VerifyReport
             suite.Add(testCase);
         }
 
-        if (Notes.Count > 0)
-        {
-            suite.Add(new XElement("system-err", string.Join("\n", Notes.Select(n => n.ToString()))));
-        }
-
-        var root = new XElement(
-            "testsuites",
-            new XAttribute("name", "IncrementalWatch"),
-            new XAttribute("tests", _checks.Count),
-            new XAttribute("failures", _checks.Count(c => c.Status == CheckStatus.Failed)),
-            new XAttribute("time", Seconds(total)),
-            suite);
-        return new XDocument(new XDeclaration("1.0", "utf-8", null), root);
+        return suite;
     }
 
     /// <summary>

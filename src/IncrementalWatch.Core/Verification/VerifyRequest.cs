@@ -60,7 +60,16 @@ public sealed class VerifyRequest
 
     public string DotnetPath { get; init; } = "dotnet";
 
+    /// <summary>IncrementalWatchVerifyStrict: work by package and SDK targets fails the check too.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>$(NuGetPackageRoot), to tell a package's targets from the user's.</summary>
+    public string? PackagesRoot { get; init; }
+
     public bool SolutionMode => !string.IsNullOrEmpty(Solution);
+
+    /// <summary>The name of the report files: the solution's on a solution (one report for all its projects), else the entry project's.</summary>
+    public string ReportName => SolutionMode ? Path.GetFileNameWithoutExtension(Solution!) : Entry.Name;
 
     public void Save(string path)
     {
@@ -98,6 +107,8 @@ public sealed class VerifyRequest
         Line("binlog", BinaryLog);
         Line("root", WorkspaceRoot);
         Line("dotnet", DotnetPath);
+        Line("strict", Strict ? "true" : "false");
+        Line("packages", PackagesRoot);
         FileSystem.AtomicFile.Write(path, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
@@ -168,6 +179,8 @@ public sealed class VerifyRequest
             BinaryLog = Value("binlog"),
             WorkspaceRoot = Value("root"),
             DotnetPath = Value("dotnet") ?? "dotnet",
+            Strict = Value("strict") == "true",
+            PackagesRoot = Value("packages"),
         };
     }
 }

@@ -24,12 +24,16 @@ public sealed class Verifier
     public Verifier(VerifyRequest request, TextWriter progress)
     {
         _request = request;
-        _report = new VerifyReport(request.Entry.Name);
+        _report = new VerifyReport(request.ReportName) { PerProject = request.SolutionMode };
         _builds = new InnerBuild(request.DotnetPath, request.Properties);
         _progress = progress;
     }
 
-    private string Entry => _request.Entry.Name;
+    /// <summary>The report's name: the solution's on a solution, else the entry project's.</summary>
+    private string Entry => _request.ReportName;
+
+    /// <summary>What the two builds build: the solution (once for all its projects), or the entry project.</summary>
+    private string BuildTarget => _request.Solution ?? _request.Entry.ProjectFile;
 
     public async Task<VerifyReport> RunAsync(CancellationToken cancellation)
     {
@@ -59,22 +63,29 @@ public sealed class Verifier
         return _report;
     }
 
+    /// <summary>Set by the stale-output check: every project's outputs exist and match the current content.</summary>
+    private bool _allFresh;
+
     private void CheckStaleOutputs()
     {
         Say("checking outputs against the content snapshots");
+        _allFresh = _request.Closure.Count > 0;
         foreach (var project in _request.Closure)
         {
             var clock = Stopwatch.StartNew();
             var result = StaleOutputCheck.Check(project);
-            var check = result.Outcome switch
+            var check = (result.Outcome switch
             {
                 StaleOutcome.Fresh => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Passed, "outputs match the current content of every input", clock.Elapsed),
                 StaleOutcome.NotBuilt => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Skipped, "not built yet: no outputs to check", clock.Elapsed, Diagnostic.CreateForFile("IW1203", project.ProjectFile, project.Label)),
+                StaleOutcome.Relocated => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, $"the content snapshot was recorded for {result.Differences[0]}, not for {project.Directory}", clock.Elapsed,
+                    Diagnostic.CreateForFile("IW3209", project.ProjectFile, project.Label, project.SnapshotFile, result.Differences[0], project.Directory)),
                 StaleOutcome.NoSnapshot => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "outputs without a content snapshot", clock.Elapsed,
                     Diagnostic.CreateForFile("IW3202", project.ProjectFile, project.Label, project.SnapshotFile, result.Differences.FirstOrDefault() ?? "missing")),
                 _ => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "built from other content: " + string.Join("; ", result.Differences), clock.Elapsed,
                     Diagnostic.CreateForFile("IW3201", project.ProjectFile, project.Label, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
-            };
+            }) with { Project = project.Name };
+            _allFresh &= result.Outcome == StaleOutcome.Fresh;
             _report.Add(check);
         }
     }
@@ -91,18 +102,29 @@ public sealed class Verifier
         }
         else
         {
-            Say($"building {Entry} (first build)");
-            var first = await _builds.RunAsync(_request.Entry.ProjectFile, LogPath("build1.log"), restore: true, cancellation: cancellation).ConfigureAwait(false);
-            if (!BuildSucceeded(first, "first", VerifyReport.IncrementalityCategory))
+            // The usual CI order is build, then verify: when every output already matches the
+            // current content, that build was the first one and the check goes straight to the
+            // second. Otherwise it builds first (no restore: the dotnet build that runs this
+            // verification has just restored).
+            if (_allFresh)
             {
-                return;
+                Say("every output matches the current content: the build before this one counts as the first build");
+            }
+            else
+            {
+                Say($"building {Entry} (first build)");
+                var first = await _builds.RunAsync(BuildTarget, LogPath("build1.log"), restore: false, cancellation: cancellation).ConfigureAwait(false);
+                if (!BuildSucceeded(first, "first", VerifyReport.IncrementalityCategory))
+                {
+                    return;
+                }
             }
 
             var folders = _request.Closure.Select(p => p.Directory).ToList();
             var before = TreeState.Capture(folders);
             binlog = LogPath("second.binlog");
             Say($"building {Entry} again, with a binary log (second build)");
-            var second = await _builds.RunAsync(_request.Entry.ProjectFile, LogPath("build2.log"), restore: false, binlog, cancellation).ConfigureAwait(false);
+            var second = await _builds.RunAsync(BuildTarget, LogPath("build2.log"), restore: false, binlog, cancellation).ConfigureAwait(false);
             if (!BuildSucceeded(second, "second", VerifyReport.IncrementalityCategory))
             {
                 return;
@@ -126,32 +148,80 @@ public sealed class Verifier
         }
 
         string entryFile = _request.Entry.ProjectFile;
-        bool Include(string projectFile) => !_request.SolutionMode || projectFile.Length == 0 || string.Equals(projectFile, entryFile, PathComparison.Comparison);
-        var work = BinlogAnalysis.FindWork(log, Include, changed);
+        // Every project the build touched: on a solution the one run covers all of them.
+        static bool Include(string projectFile) => true;
+        var ownership = new TargetOwnership(_request.PackagesRoot, DotnetRoot());
+        var work = BinlogAnalysis.FindWork(log, Include, changed, ownership);
         var allowed = new HashSet<string>(_request.AllowedTargets, StringComparer.OrdinalIgnoreCase);
         int ran = log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(t => !t.Skipped && Include(t.Project?.ProjectFile ?? "")).Count;
-        if (!work.Any(w => !allowed.Contains(w.Target)))
+        var results = work.Select(w => Judge(w, allowed, entryFile)).ToList();
+        if (!results.Any(r => r.Status == CheckStatus.Failed))
         {
+            int outside = results.Count(r => r.Status == CheckStatus.Warned);
+            string others = outside == 0 ? "all bookkeeping (no tool run, no file written)" : $"{outside} outside your repository did work (listed below)";
             _report.Add(new CheckResult(VerifyReport.IncrementalityCategory, "second build does no work", CheckStatus.Passed,
-                string.Create(CultureInfo.InvariantCulture, $"{ran} targets ran, all bookkeeping (no tool run, no file written); {log.Duration.TotalMilliseconds:0} ms; log: {binlog}"), log.Duration));
+                string.Create(CultureInfo.InvariantCulture, $"{ran} targets ran, {others}; {log.Duration.TotalMilliseconds:0} ms; log: {binlog}"), log.Duration));
         }
 
-        foreach (var item in work)
+        foreach (var result in results)
         {
-            string project = item.ProjectFile.Length > 0 ? Path.GetFileNameWithoutExtension(item.ProjectFile) : Entry;
-            string evidence = string.Join("; ", item.Evidence);
-            string ms = item.Duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
-            bool isAllowed = allowed.Contains(item.Target);
-            _report.Add(new CheckResult(
-                VerifyReport.IncrementalityCategory,
-                $"{project}: {item.Target}",
-                isAllowed ? CheckStatus.Allowed : CheckStatus.Failed,
-                $"{item.Reason}; {evidence}",
-                item.Duration,
-                isAllowed
-                    ? Diagnostic.CreateForFile("IW1202", item.ProjectFile, project, item.Target, item.Reason, ms)
-                    : Diagnostic.CreateForFile("IW3203", item.ProjectFile.Length > 0 ? item.ProjectFile : entryFile, project, item.Target, item.Reason, ms, evidence)));
+            _report.Add(result);
         }
+    }
+
+    /// <summary>
+    /// One finding of the second build: the user's own targets fail the check; targets of
+    /// packages and of the SDK are listed as warnings naming their owner (the user cannot change
+    /// them), unless IncrementalWatchVerifyStrict; targets the user allowed pass as allowed.
+    /// </summary>
+    private CheckResult Judge(TargetWork item, HashSet<string> allowed, string entryFile)
+    {
+        string project = item.ProjectFile.Length > 0 ? Path.GetFileNameWithoutExtension(item.ProjectFile) : Entry;
+        return Judged(item, allowed, entryFile, project) with { Project = item.ProjectFile.Length > 0 ? project : "" };
+    }
+
+    private CheckResult Judged(TargetWork item, HashSet<string> allowed, string entryFile, string project)
+    {
+        string file = item.ProjectFile.Length > 0 ? item.ProjectFile : entryFile;
+        string evidence = string.Join("; ", item.Evidence);
+        string ms = item.Duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+        string owner = item.DefinedIn.Length > 0 ? $"{item.Owner} ({item.DefinedIn})" : item.Owner.ToString();
+        if (item.Target == TargetWork.Unattributed)
+        {
+            var status = _request.Strict ? CheckStatus.Failed : CheckStatus.Warned;
+            return new CheckResult(VerifyReport.IncrementalityCategory, "files changed by no logged task", status, $"{item.Reason}: {evidence}", TimeSpan.Zero,
+                Diagnostic.CreateForFile(_request.Strict ? "IW3210" : "IW2202", entryFile, Entry, item.Evidence.Count, evidence));
+        }
+
+        string name = $"{project}: {item.Target}";
+        string detail = $"{item.Owner}; {item.Reason}; {evidence}";
+        if (allowed.Contains(item.Target))
+        {
+            return new CheckResult(VerifyReport.IncrementalityCategory, name, CheckStatus.Allowed, detail, item.Duration,
+                Diagnostic.CreateForFile("IW1202", item.ProjectFile, project, item.Target, item.Reason, ms));
+        }
+
+        if (item.Owner.Kind == OwnerKind.User || _request.Strict)
+        {
+            return new CheckResult(VerifyReport.IncrementalityCategory, name, CheckStatus.Failed, detail, item.Duration,
+                Diagnostic.CreateForFile("IW3203", file, project, item.Target, item.Reason, ms, evidence, owner));
+        }
+
+        return new CheckResult(VerifyReport.IncrementalityCategory, name, CheckStatus.Warned, detail, item.Duration,
+            Diagnostic.CreateForFile("IW2201", file, project, item.Target, owner, item.Reason, ms, evidence));
+    }
+
+    /// <summary>The .NET installation: the folder of the dotnet that runs this host (targets under it are the SDK's).</summary>
+    private static string? DotnetRoot()
+    {
+        string? process = Environment.ProcessPath;
+        if (process is null)
+        {
+            return null;
+        }
+
+        var resolved = new FileInfo(process).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? process;
+        return Path.GetDirectoryName(resolved);
     }
 
     private async Task ProveInvalidationAsync(string root, CancellationToken cancellation)
@@ -168,7 +238,7 @@ public sealed class Verifier
         }
 
         Say($"building the copy in {copy.Root}");
-        var baseline = await _builds.RunAsync(entry, LogPath("proof-build.log"), restore: true, cancellation: cancellation).ConfigureAwait(false);
+        var baseline = await _builds.RunAsync(_request.Solution is { } solution ? copy.Map(solution) : entry, LogPath("proof-build.log"), restore: true, cancellation: cancellation).ConfigureAwait(false);
         if (!BuildSucceeded(baseline, "proof baseline", VerifyReport.ProofCategory))
         {
             return;
@@ -177,7 +247,6 @@ public sealed class Verifier
         // One group per project file: a multi-targeted project's target frameworks share its
         // inputs, and each framework's outputs must change.
         var projects = _request.Closure
-            .Where(p => !_request.SolutionMode || string.Equals(p.ProjectFile, _request.Entry.ProjectFile, PathComparison.Comparison))
             .GroupBy(p => p.ProjectFile, PathComparison.Comparer)
             .Select(g => g.ToList());
         int number = 0;
@@ -187,7 +256,7 @@ public sealed class Verifier
             var cases = Cases(builds, copy);
             if (cases.Count == 0)
             {
-                _report.Add(new CheckResult(VerifyReport.ProofCategory, project.Name, CheckStatus.Skipped, "no inputs of a kind the proof changes", TimeSpan.Zero));
+                _report.Add(new CheckResult(VerifyReport.ProofCategory, project.Name, CheckStatus.Skipped, "no inputs of a kind the proof changes", TimeSpan.Zero) { Project = project.Name });
             }
 
             foreach (var (kind, input, outputs) in cases)
@@ -198,7 +267,10 @@ public sealed class Verifier
                 var caseClock = Stopwatch.StartNew();
                 var before = outputs.Select(o => o.Select(Fingerprint).ToList()).ToList();
                 string change = InputMutation.Apply(input, kind, string.Create(CultureInfo.InvariantCulture, $"{number}x{Environment.ProcessId}"));
-                var rebuild = await _builds.RunAsync(entry, LogPath($"proof-{number}.log"), restore: false, cancellation: cancellation).ConfigureAwait(false);
+                // On a solution, the changed project is rebuilt (with what it references); for one
+                // project, the entry, which also builds what it references.
+                string rebuilt = _request.SolutionMode ? copy.Map(project.ProjectFile) : entry;
+                var rebuild = await _builds.RunAsync(rebuilt, LogPath($"proof-{number}.log"), restore: false, cancellation: cancellation).ConfigureAwait(false);
                 var after = outputs.Select(o => o.Select(Fingerprint).ToList()).ToList();
 
                 // Every build (each target framework) must show the change in one of its outputs;
@@ -217,18 +289,18 @@ public sealed class Verifier
                 {
                     string why = $"the rebuild failed (exit code {rebuild.ExitCode}): {string.Join(" ", rebuild.Errors)}";
                     _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
-                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)));
+                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)) { Project = project.Name });
                 }
                 else if (unchanged.Count == 0)
                 {
                     string what = kind == ProofKind.AdditionalFile ? "the compiler ran again" : $"{outputNames} changed";
-                    _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Passed, $"{change}; {what}", caseClock.Elapsed));
+                    _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Passed, $"{change}; {what}", caseClock.Elapsed) { Project = project.Name });
                 }
                 else
                 {
                     string why = kind == ProofKind.AdditionalFile ? $"the compiler did not run again ({outputNames} untouched)" : $"{outputNames} did not change: the build used the old content";
                     _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
-                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)));
+                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)) { Project = project.Name });
                 }
             }
         }

@@ -46,11 +46,11 @@ public sealed class VerifyTests(ITestOutputHelper output)
         var verify = Verify(ws);
 
         Assert.False(verify.Succeeded);
-        Assert.Contains("error IW3203: App: target StampEveryBuild did work in a second build with nothing changed (no Inputs/Outputs", verify.Output);
+        Assert.Contains("error IW3203: App: target StampEveryBuild of your repository (" + ws.PathOf("App/App.csproj") + ") did work in a second build with nothing changed (no Inputs/Outputs", verify.Output);
         Assert.Contains("wrote a file (WriteLinesToFile); changed on disk: stamp.txt", verify.Output);
-        Assert.Contains("error IW3203: App: target EchoEveryBuild did work in a second build with nothing changed (no Inputs/Outputs", verify.Output);
+        Assert.Contains("error IW3203: App: target EchoEveryBuild of your repository (" + ws.PathOf("App/App.csproj") + ") did work in a second build with nothing changed (no Inputs/Outputs", verify.Output);
         Assert.Contains("ran Exec: echo hello", verify.Output);
-        Assert.Contains("error IW3203: App: target NeverWritesItsOutput did work in a second build with nothing changed (output missing: ", verify.Output);
+        Assert.Contains("error IW3203: App: target NeverWritesItsOutput of your repository (" + ws.PathOf("App/App.csproj") + ") did work in a second build with nothing changed (output missing: ", verify.Output);
         Assert.DoesNotContain("target CoreCompile", verify.Output);
         Assert.DoesNotContain("target GenerateMSBuildEditorConfigFileCore", verify.Output);
         Assert.Contains("❌ | App: EchoEveryBuild", File.ReadAllText(ws.PathOf(Report + "App.md")));
@@ -165,9 +165,15 @@ public sealed class VerifyTests(ITestOutputHelper output)
         var verify = ws.Dotnet("build", "All.slnx", "-t:VerifyCacheInvalidation");
         Assert.False(verify.Succeeded);
         Assert.Contains("error IW3207: The project '" + ws.PathOf("Plain/Plain.csproj") + "' does not reference IncrementalWatch", verify.Output);
-        Assert.Contains("IncrementalWatch verify App: ", verify.Output);
-        Assert.Contains("IncrementalWatch verify Lib: PASSED", verify.Output);
-        Assert.True(File.Exists(ws.PathOf("TestResults/IncrementalWatch/Lib.junit.xml")));
+
+        // One verification for the solution (led by App, its first project with the package),
+        // one report with a JUnit suite per project.
+        Assert.Contains("IncrementalWatch verify All: FAILED", verify.Output);
+        Assert.Contains("IncrementalWatch verify Lib: verified with the solution " + ws.PathOf("All.slnx") + " by App", verify.Output);
+        Assert.DoesNotContain("IncrementalWatch verify Lib: PASSED", verify.Output);
+        var suites = System.Xml.Linq.XDocument.Load(ws.PathOf("TestResults/IncrementalWatch/All.junit.xml")).Root!.Elements("testsuite").Select(e => e.Attribute("name")!.Value).ToList();
+        Assert.Contains("IncrementalWatch.All.App", suites);
+        Assert.Contains("IncrementalWatch.All.Lib", suites);
         ws.Pass();
     }
 
@@ -208,6 +214,93 @@ public sealed class VerifyTests(ITestOutputHelper output)
         Assert.False(stale.Succeeded);
         Assert.Contains("error IW3201: Text (netstandard2.0)", stale.Output);
         Assert.Contains("error IW3201: Text (net10.0)", stale.Output);
+        ws.Pass();
+    }
+
+    /// <summary>
+    /// The real-shaped solution (a multi-targeted library with a satellite .resx, an xunit test
+    /// project with the test SDK and coverlet, a Razor Pages app with appsettings.json), built
+    /// and unchanged, passes out of the box in one run: two builds of the solution, one report
+    /// with a section per project. The test SDK's and coverlet's targets, which rewrite a file
+    /// on every build, are warnings that name their package; the SDK's bookkeeping and the
+    /// package's own targets are never listed. Under IncrementalWatchVerifyStrict they fail.
+    /// </summary>
+    [Fact]
+    public void A_real_shaped_solution_passes_out_of_the_box_in_one_run_and_names_the_owners()
+    {
+        using var ws = TestWorkspace.Create("Shapes", withPackage: true, output);
+        ws.BuildOk("Shapes.slnx");
+        var verify = ws.Dotnet("build", "Shapes.slnx", "-t:VerifyCacheInvalidation", "-p:IncrementalWatchVerifyProof=true");
+
+        Assert.True(verify.Succeeded, TestWorkspace.Tail(verify.Output));
+        Assert.Contains("IncrementalWatch verify Shapes: PASSED", verify.Output);
+        Assert.Contains("warning IW2201: Text.Tests: target ReferencedPathMaps of package coverlet.collector 6.0.4", verify.Output);
+        Assert.DoesNotContain("IncrementalClean", verify.Output);
+        Assert.DoesNotContain("_CleanGetCurrentAndPriorFileWrites", verify.Output);
+        Assert.DoesNotContain("target _IncrementalWatch", verify.Output);
+
+        string report = ws.PathOf("TestResults/IncrementalWatch/");
+        string markdown = File.ReadAllText(report + "Shapes.md");
+        foreach (string line in new[]
+        {
+            "### Text ✅", "### Text.Tests ✅", "### Pages ✅",
+            "✅ | Text (netstandard2.0) | outputs match", "✅ | Text (net10.0) | outputs match",
+            "✅ | Text: SatelliteResx Strings.fr.resx", "✅ | Text: ResxResource Strings.resx",
+            "✅ | Pages: Razor Pages/Index.cshtml", "✅ | Pages: CopiedFile appsettings.json", "✅ | Text.Tests: Source UnitTest1.cs",
+            "⚠️ not yours | Text.Tests: ReferencedPathMaps",
+        })
+        {
+            Assert.Contains(line, markdown);
+        }
+
+        var suites = System.Xml.Linq.XDocument.Load(report + "Shapes.junit.xml").Root!.Elements("testsuite").Select(e => e.Attribute("name")!.Value).ToList();
+        Assert.Contains("IncrementalWatch.Shapes.Text.Tests", suites);
+        Assert.Contains("IncrementalWatch.Shapes.Pages", suites);
+        Assert.Single(Directory.GetFiles(report, "*.second.binlog"));
+        Assert.False(OperatingSystem.IsLinux() && File.Exists(IncrementalWatch.Verification.VerifyLock.PathFor(ws.Root)));
+
+        var strict = ws.Dotnet("build", "Shapes.slnx", "-t:VerifyCacheInvalidation", "-p:IncrementalWatchVerifyStrict=true");
+        Assert.False(strict.Succeeded);
+        Assert.Contains("error IW3203: Text.Tests: target ReferencedPathMaps of package coverlet.collector 6.0.4", strict.Output);
+        ws.Pass();
+    }
+
+    /// <summary>
+    /// A built tree carried to another folder while the original stays (a CI cache restored at
+    /// another path), with an input changed there: the snapshots recorded the original folder's
+    /// files, so the check refuses to vouch (IW3209) instead of comparing the other tree. A build
+    /// there redoes the work, after which the check passes.
+    /// </summary>
+    [Fact]
+    public void A_cache_restored_in_another_folder_never_passes_and_the_build_there_stays_correct()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        ws.BuildOk();
+        string moved = ws.PathOf("moved");
+        Directory.CreateDirectory(moved);
+        foreach (string entry in Directory.EnumerateFileSystemEntries(ws.Root).Where(e => Path.GetFileName(e) != "moved").ToList())
+        {
+            if (Directory.Exists(entry))
+            {
+                CopyTree(entry, Path.Combine(moved, Path.GetFileName(entry)));
+            }
+            else
+            {
+                File.Copy(entry, Path.Combine(moved, Path.GetFileName(entry)));
+            }
+        }
+
+        FileEdits.ReplaceWithOlderTime(Path.Combine(moved, "Lib/LibCode.cs"), "lib-code v1", "lib-code v2", TimeSpan.FromHours(1));
+        var verify = ws.Dotnet("build", Path.Combine(moved, "App"), "-t:VerifyCacheInvalidation");
+        Assert.False(verify.Succeeded);
+        Assert.Contains("error IW3209: Lib: the outputs cannot be vouched for: the content snapshot", verify.Output);
+        Assert.Contains("was recorded for the project in " + ws.PathOf("Lib") + ", not in " + Path.Combine(moved, "Lib"), verify.Output);
+
+        // The verification built the moved tree: its outputs now hold the new content.
+        byte[] library = File.ReadAllBytes(Path.Combine(moved, "Lib/bin/Debug/net10.0/Lib.dll"));
+        Assert.True(library.AsSpan().IndexOf(System.Text.Encoding.Unicode.GetBytes("lib-code v2")) >= 0);
+        var again = ws.Dotnet("build", Path.Combine(moved, "App"), "-t:VerifyCacheInvalidation");
+        Assert.True(again.Succeeded, TestWorkspace.Tail(again.Output));
         ws.Pass();
     }
 
