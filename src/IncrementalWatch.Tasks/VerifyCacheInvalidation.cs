@@ -236,6 +236,13 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
 
             bool has = File.ReadAllText(assets).Contains("\"IncrementalWatch/", StringComparison.OrdinalIgnoreCase);
             (has ? with : without).Add(project);
+
+            // Every project of the solution runs this; only the first with the package (the
+            // lead) needs the whole list, the others only need to know who leads.
+            if (with.Count == 1 && has && !string.Equals(project, EntryProject, FileSystem.PathComparison.Comparison))
+            {
+                break;
+            }
         }
 
         return true;

@@ -90,10 +90,9 @@ public static class BinlogAnalysis
     }
 
     /// <param name="build">The log of the second build.</param>
-    /// <param name="includeProject">Which projects' targets to report.</param>
     /// <param name="changedFiles">Files the second build created, rewrote or deleted (full paths).</param>
     /// <param name="ownership">Tells whose each target is.</param>
-    public static IReadOnlyList<TargetWork> FindWork(Build build, Func<string, bool> includeProject, IReadOnlyList<string> changedFiles, TargetOwnership ownership)
+    public static IReadOnlyList<TargetWork> FindWork(Build build, IReadOnlyList<string> changedFiles, TargetOwnership ownership)
     {
         var work = new List<TargetWork>();
         var changed = new HashSet<string>(changedFiles.Select(f => Path.GetFullPath(f)), PathComparison.Comparer);
@@ -133,11 +132,8 @@ public static class BinlogAnalysis
             }
 
             explained.UnionWith(written);
-            if (includeProject(projectFile))
-            {
-                string definedIn = (target as IHasSourceFile)?.SourceFilePath ?? "";
-                work.Add(new TargetWork(projectFile, target.Name, reason, target.Duration, evidence, ownership.Classify(definedIn), definedIn));
-            }
+            string definedIn = (target as IHasSourceFile)?.SourceFilePath ?? "";
+            work.Add(new TargetWork(projectFile, target.Name, reason, target.Duration, evidence, ownership.Classify(definedIn), definedIn));
         }
 
         var unexplained = changed.Where(f => !explained.Contains(f)).OrderBy(f => f, StringComparer.Ordinal).ToList();

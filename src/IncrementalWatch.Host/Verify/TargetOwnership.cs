@@ -84,7 +84,6 @@ public sealed class TargetOwnership
     {
         // The configured folder first; any ".nuget/packages/" folder as a fallback (a log read
         // on another machine).
-        string? rest = null;
         string? root = null;
         if (_packagesRoot is not null && path.StartsWith(_packagesRoot, PathComparison.Comparison))
         {
@@ -100,8 +99,7 @@ public sealed class TargetOwnership
             return null;
         }
 
-        rest = path[root.Length..];
-        string[] parts = rest.Split('/');
+        string[] parts = path[root.Length..].Split('/');
         if (parts.Length < 3)
         {
             return null;

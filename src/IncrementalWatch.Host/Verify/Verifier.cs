@@ -149,12 +149,13 @@ public sealed class Verifier
 
         string entryFile = _request.Entry.ProjectFile;
         // Every project the build touched: on a solution the one run covers all of them.
-        static bool Include(string projectFile) => true;
         var ownership = new TargetOwnership(_request.PackagesRoot, DotnetRoot());
-        var work = BinlogAnalysis.FindWork(log, Include, changed, ownership);
+        var work = BinlogAnalysis.FindWork(log, changed, ownership);
         var allowed = new HashSet<string>(_request.AllowedTargets, StringComparer.OrdinalIgnoreCase);
-        int ran = log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(t => !t.Skipped && Include(t.Project?.ProjectFile ?? "")).Count;
-        var results = work.Select(w => Judge(w, allowed, entryFile)).ToList();
+        int ran = log.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(t => !t.Skipped).Count;
+        var results = work
+            .Select(w => Judge(w, allowed, entryFile) with { Project = w.ProjectFile.Length > 0 ? Path.GetFileNameWithoutExtension(w.ProjectFile) : "" })
+            .ToList();
         if (!results.Any(r => r.Status == CheckStatus.Failed))
         {
             int outside = results.Count(r => r.Status == CheckStatus.Warned);
@@ -177,11 +178,6 @@ public sealed class Verifier
     private CheckResult Judge(TargetWork item, HashSet<string> allowed, string entryFile)
     {
         string project = item.ProjectFile.Length > 0 ? Path.GetFileNameWithoutExtension(item.ProjectFile) : Entry;
-        return Judged(item, allowed, entryFile, project) with { Project = item.ProjectFile.Length > 0 ? project : "" };
-    }
-
-    private CheckResult Judged(TargetWork item, HashSet<string> allowed, string entryFile, string project)
-    {
         string file = item.ProjectFile.Length > 0 ? item.ProjectFile : entryFile;
         string evidence = string.Join("; ", item.Evidence);
         string ms = item.Duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);

@@ -25,7 +25,7 @@ public sealed class BinlogAnalysisTests
         new(() => BinlogAnalysis.Read(Path.Combine(AppContext.BaseDirectory, "Fixtures", "xunit-second-build.binlog")));
 
     private static IReadOnlyList<TargetWork> Work(IReadOnlyList<string> changed) =>
-        BinlogAnalysis.FindWork(Log.Value, _ => true, changed, new TargetOwnership("/tmp/incrementalwatch-bench/nuget-packages/", "/usr/share/dotnet"));
+        BinlogAnalysis.FindWork(Log.Value, changed, new TargetOwnership("/tmp/incrementalwatch-bench/nuget-packages/", "/usr/share/dotnet"));
 
     [Fact]
     public void Each_changed_file_is_blamed_on_the_target_whose_task_wrote_it_and_on_no_other()
