@@ -262,17 +262,27 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             return false;
         }
 
-        string[] files = with.ToArray();
-        var none = files.Select(_ => (System.Collections.IDictionary)new System.Collections.Hashtable()).ToArray();
-        var remove = files.Select(_ => (IList<string>)new[] { "TargetFramework", "RuntimeIdentifier", "SelfContained" }).ToArray();
-        var result = engine.BuildProjectFilesInParallel(files, new[] { target }, none, remove, new string[files.Length], returnTargetOutputs: true);
-        if (!result.Result)
+        // The leader's own items first, on its own: a project that references the leader asks
+        // it for them, and the leader, waiting in this task, can only answer from results
+        // already built (MSBuild refuses a new request on it as a cycle).
+        string[] own = { EntryProject };
+        string[] others = with.Where(p => !string.Equals(p, EntryProject, FileSystem.PathComparison.Comparison)).ToArray();
+        var results = new List<IDictionary<string, ITaskItem[]>>();
+        foreach (string[] files in new[] { own, others }.Where(f => f.Length > 0))
         {
-            Report(Diagnostic.CreateForFile("IW3208", Solution, $"the solution's projects could not say what to verify ({target} failed; see the errors above)"));
-            return false;
+            var none = files.Select(_ => (System.Collections.IDictionary)new System.Collections.Hashtable()).ToArray();
+            var remove = files.Select(_ => (IList<string>)new[] { "TargetFramework", "RuntimeIdentifier", "SelfContained" }).ToArray();
+            var result = engine.BuildProjectFilesInParallel(files, new[] { target }, none, remove, new string[files.Length], returnTargetOutputs: true);
+            if (!result.Result)
+            {
+                Report(Diagnostic.CreateForFile("IW3208", Solution, $"the solution's projects could not say what to verify ({target} failed; see the errors above)"));
+                return false;
+            }
+
+            results.AddRange(result.TargetOutputsPerProject);
         }
 
-        foreach (var outputs in result.TargetOutputsPerProject)
+        foreach (var outputs in results)
         {
             if (!outputs.TryGetValue(target, out var items))
             {

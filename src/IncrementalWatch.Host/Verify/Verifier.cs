@@ -63,13 +63,18 @@ public sealed class Verifier
         return _report;
     }
 
-    /// <summary>Set by the stale-output check: every project's outputs exist and match the current content.</summary>
+    /// <summary>
+    /// Set by the stale-output check: the outputs match the current content in every project and
+    /// framework the tree's build makes (one it never makes, such as a framework of a referenced
+    /// project that nothing in the solution uses, has no outputs and does not count).
+    /// </summary>
     private bool _allFresh;
 
     private void CheckStaleOutputs()
     {
         Say("checking outputs against the content snapshots");
-        _allFresh = _request.Closure.Count > 0;
+        _allFresh = true;
+        bool anyFresh = false;
         foreach (var project in _request.Closure)
         {
             var clock = Stopwatch.StartNew();
@@ -85,9 +90,12 @@ public sealed class Verifier
                 _ => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "built from other content: " + string.Join("; ", result.Differences), clock.Elapsed,
                     Diagnostic.CreateForFile("IW3201", project.ProjectFile, project.Label, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
             }) with { Project = project.Name };
-            _allFresh &= result.Outcome == StaleOutcome.Fresh;
+            _allFresh &= result.Outcome is StaleOutcome.Fresh or StaleOutcome.NotBuilt;
+            anyFresh |= result.Outcome == StaleOutcome.Fresh;
             _report.Add(check);
         }
+
+        _allFresh &= anyFresh;
     }
 
     private async Task CheckIncrementalityAsync(CancellationToken cancellation)

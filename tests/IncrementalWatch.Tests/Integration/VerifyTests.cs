@@ -229,6 +229,24 @@ public sealed class VerifyTests(ITestOutputHelper output)
     public void A_real_shaped_solution_passes_out_of_the_box_in_one_run_and_names_the_owners()
     {
         using var ws = TestWorkspace.Create("Shapes", withPackage: true, output);
+
+        // A second multi-targeted project that references the leader (Text, first in the
+        // solution), as Markdig.Tests references Markdig: while the leader waits for its items,
+        // that project's own gathering must not be under way, or MSBuild refuses the cycle.
+        Directory.CreateDirectory(ws.PathOf("Text.Extra"));
+        File.WriteAllText(ws.PathOf("Text.Extra/Text.Extra.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFrameworks>netstandard2.0;net10.0</TargetFrameworks>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="..\Text\Text.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(ws.PathOf("Text.Extra/Extra.cs"), "namespace Text.Extra { public static class Extra { public static string Value => \"extra\"; } }\n");
+        FileEdits.Replace(ws.PathOf("Shapes.slnx"), "</Solution>", "  <Project Path=\"Text.Extra/Text.Extra.csproj\" />\n</Solution>");
+
         ws.BuildOk("Shapes.slnx");
         var verify = ws.Dotnet("build", "Shapes.slnx", "-t:VerifyCacheInvalidation", "-p:IncrementalWatchVerifyProof=true");
 
@@ -243,7 +261,8 @@ public sealed class VerifyTests(ITestOutputHelper output)
         string markdown = File.ReadAllText(report + "Shapes.md");
         foreach (string line in new[]
         {
-            "### Text ✅", "### Text.Tests ✅", "### Pages ✅",
+            "### Text ✅", "### Text.Tests ✅", "### Pages ✅", "### Text.Extra ✅",
+            "✅ | Text.Extra (netstandard2.0) | outputs match", "✅ | Text.Extra (net10.0) | outputs match",
             "✅ | Text (netstandard2.0) | outputs match", "✅ | Text (net10.0) | outputs match",
             "✅ | Text: SatelliteResx Strings.fr.resx", "✅ | Text: ResxResource Strings.resx",
             "✅ | Pages: Razor Pages/Index.cshtml", "✅ | Pages: CopiedFile appsettings.json", "✅ | Text.Tests: Source UnitTest1.cs",
