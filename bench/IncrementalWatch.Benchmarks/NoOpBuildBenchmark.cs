@@ -77,7 +77,8 @@ public static class NoOpBuildBenchmark
         }
     }
 
-    private static TimeSpan Dotnet(string workingDirectory, string packages, string? sharedCompilation, params string[] args)
+    /// <summary>dotnet with the bench's package folder, no node reuse (every run starts cold, as CI does), quiet.</summary>
+    internal static TimeSpan Dotnet(string workingDirectory, string packages, string? sharedCompilation, params string[] args)
     {
         var env = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages, ["MSBUILDDISABLENODEREUSE"] = "1" };
         if (sharedCompilation is not null)

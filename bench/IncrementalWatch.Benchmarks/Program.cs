@@ -1,6 +1,6 @@
 using IncrementalWatch.Benchmarks;
 
-// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|snapshot|watch|reliability|all] [--runs N] [--files N]
+// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|verify|snapshot|watch|reliability|all] [--runs N] [--files N]
 // (all = noop and snapshot; watch and reliability start web apps and take minutes.)
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
@@ -27,6 +27,11 @@ if (mode is "snapshot" or "all")
 if (mode is "noop" or "all")
 {
     NoOpBuildBenchmark.Run(repoRoot, work, Option("--runs", 10));
+}
+
+if (mode == "verify")
+{
+    VerifyBenchmark.Run(repoRoot, work, Option("--runs", 5));
 }
 
 if (mode == "watch")
