@@ -115,7 +115,7 @@ public static class ReliabilityRun
 
         var appPids = lines.Where(p => p[1] == "started").Select(p => int.Parse(p[2])).ToList();
         Thread.Sleep(500);
-        int orphans = appPids.Count(IncrementalWatch.Processes.ProcessTree.GroupExists);
+        int orphans = appPids.Count(IncrementalWatch.Host.Processes.ProcessTree.GroupExists);
         string text2 = output.ToString();
         int conflicts = Count(text2, "IW2101") + Count(text2, "address already in use");
         var failed = results.Where(r => !r.Ok).ToList();

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using IncrementalWatch.Processes;
-using IncrementalWatch.Running;
+using IncrementalWatch.Contracts;
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Processes;
+using IncrementalWatch.Host.Watch;
 
 namespace IncrementalWatch.Host;
 

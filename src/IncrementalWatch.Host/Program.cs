@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
+using IncrementalWatch.Host.Terminal;
+using IncrementalWatch.Host.Verify;
+using IncrementalWatch.Host.Watch;
 using IncrementalWatch.Host;
-using IncrementalWatch.Running;
-using IncrementalWatch.Watching;
 
 // The restart host (and, with "verify" first, the cache verifier). Stops cleanly (the app stopped gracefully, its record removed) on
 // Ctrl+C, SIGTERM, SIGHUP or SIGQUIT, and when the Watch task that started it goes away

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
-using IncrementalWatch.Processes;
 using Microsoft.Build.Framework;
 
 namespace IncrementalWatch.Tasks;
@@ -136,7 +136,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
             yield return property;
         }
 
-        foreach (string arg in Running.CommandLine.Split(Arguments))
+        foreach (string arg in CommandLine.Split(Arguments))
         {
             yield return "--app-arg";
             yield return arg;
@@ -173,7 +173,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
             ok = false;
         }
 
-        if (!Processes.StopSignal.TryParse(StopSignal, out _))
+        if (!Contracts.StopSignal.TryParse(StopSignal, out _))
         {
             Invalid("IncrementalWatchStopSignal", StopSignal, "use a signal name (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGKILL) or number");
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
-using IncrementalWatch.Verification;
 using Microsoft.Build.Framework;
 
 namespace IncrementalWatch.Tasks;
@@ -145,19 +145,28 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             return;
         }
 
-        string results = File.ReadAllText(resultsFile);
-        var diagnostics = VerifyReport.ReadDiagnosticLines(results).ToList();
-        foreach (var diagnostic in diagnostics)
+        VerifyResults results;
+        try
+        {
+            results = VerifyResults.Load(resultsFile);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Report(Diagnostic.CreateForFile("IW3208", EntryProject, ex.Message));
+            return;
+        }
+
+        foreach (var diagnostic in results.Diagnostics)
         {
             Report(diagnostic);
         }
 
-        if (exitCode != 0 && !diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+        if (exitCode != 0 && !results.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
             Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"the verifier exited with code {exitCode} without naming a failure"));
         }
 
-        string summary = VerifyReport.ReadSummary(results) ?? reportName + ": FAILED: the verifier wrote no report";
+        string summary = results.Summary;
         Log.LogMessage(MessageImportance.High, "IncrementalWatch verify {0}", summary);
     }
 

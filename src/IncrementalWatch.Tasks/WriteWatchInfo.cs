@@ -1,4 +1,4 @@
-using IncrementalWatch.Watching;
+using IncrementalWatch.Contracts;
 using Microsoft.Build.Framework;
 
 namespace IncrementalWatch.Tasks;

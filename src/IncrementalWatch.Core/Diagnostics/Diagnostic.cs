@@ -27,6 +27,7 @@ public sealed record Diagnostic(string Code, string Message, string? File = null
     public DiagnosticSeverity Severity => SeverityOf(Code);
 
     /// <summary>True for the cost summary, which only detailed logs need.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsLowImportance => Code == "IW1000";
 
     public static Diagnostic Create(string code, params object?[] args) => CreateForFile(code, null, args);

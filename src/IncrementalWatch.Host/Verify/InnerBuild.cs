@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using IncrementalWatch.Running;
+using IncrementalWatch.Host.Watch;
 
 namespace IncrementalWatch.Host.Verify;
 

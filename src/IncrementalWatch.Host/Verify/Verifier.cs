@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
 using IncrementalWatch.FileSystem;
 using IncrementalWatch.Snapshots;
-using IncrementalWatch.Verification;
 
 namespace IncrementalWatch.Host.Verify;
 

@@ -1,5 +1,5 @@
+using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
-using IncrementalWatch.Verification;
 
 namespace IncrementalWatch.Host.Verify;
 
@@ -43,13 +43,13 @@ internal static class VerifyCommand
         {
             var verifyRequest = VerifyRequest.Load(request);
             var report = await new Verifier(verifyRequest, Console.Out).RunAsync(stop.Token);
-            FileSystem.AtomicFile.Write(results, System.Text.Encoding.UTF8.GetBytes(report.ToResults(verifyRequest.ReportDirectory)));
+            report.ToResults(verifyRequest.ReportDirectory).Save(results);
             return report.Succeeded ? 0 : 1;
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or OperationCanceledException)
         {
             var diagnostic = Diagnostic.Create("IW3208", ex.Message);
-            FileSystem.AtomicFile.Write(results, System.Text.Encoding.UTF8.GetBytes($"{diagnostic.Code}\t\t{diagnostic.Message}\n"));
+            new VerifyResults("verification could not run: " + diagnostic.Message, [diagnostic]).Save(results);
             return 2;
         }
     }

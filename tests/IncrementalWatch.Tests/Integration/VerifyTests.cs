@@ -1,3 +1,4 @@
+using IncrementalWatch.Host.Verify;
 using IncrementalWatch.Tests.Support;
 using Xunit.Abstractions;
 
@@ -276,7 +277,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
         Assert.Contains("IncrementalWatch.Shapes.Text.Tests", suites);
         Assert.Contains("IncrementalWatch.Shapes.Pages", suites);
         Assert.Single(Directory.GetFiles(report, "*.second.binlog"));
-        Assert.False(OperatingSystem.IsLinux() && File.Exists(IncrementalWatch.Verification.VerifyLock.PathFor(ws.Root)));
+        Assert.False(OperatingSystem.IsLinux() && File.Exists(VerifyLock.PathFor(ws.Root)));
 
         var strict = ws.Dotnet("build", "Shapes.slnx", "-t:VerifyCacheInvalidation", "-p:IncrementalWatchVerifyStrict=true");
         Assert.False(strict.Succeeded);

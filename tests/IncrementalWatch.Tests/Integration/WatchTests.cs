@@ -1,4 +1,5 @@
-using IncrementalWatch.Processes;
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Tests.Support;
 using Xunit.Abstractions;
 

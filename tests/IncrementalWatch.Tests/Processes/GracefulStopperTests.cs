@@ -1,5 +1,6 @@
 using System.Net;
-using IncrementalWatch.Processes;
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Tests.Support;
 
 namespace IncrementalWatch.Tests.Processes;

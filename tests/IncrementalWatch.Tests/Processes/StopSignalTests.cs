@@ -1,5 +1,6 @@
-using IncrementalWatch.Processes;
 
+using IncrementalWatch.Contracts;
+using IncrementalWatch.Host.Apps;
 namespace IncrementalWatch.Tests.Processes;
 
 public sealed class StopSignalTests

@@ -1,7 +1,7 @@
 using System.IO.Pipes;
 using System.Text;
-using IncrementalWatch.Processes;
-using IncrementalWatch.Running;
+using IncrementalWatch.Host.Processes;
+using IncrementalWatch.Host.Terminal;
 using IncrementalWatch.Tests.Support;
 
 namespace IncrementalWatch.Tests.Running;

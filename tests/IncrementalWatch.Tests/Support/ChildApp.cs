@@ -1,6 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
-using IncrementalWatch.Processes;
+using System.Net;
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Processes;
+using IncrementalWatch.Host.Terminal;
 
 namespace IncrementalWatch.Tests.Support;
 
@@ -15,7 +17,7 @@ public static class ChildApp
     public static AppProcess Start(params string[] args) => Start(null, args);
 
     /// <summary>Starts the child with its output going to <paramref name="output"/> (null: the test's own).</summary>
-    public static AppProcess Start(IncrementalWatch.Running.ConsoleSink? output, params string[] args)
+    public static AppProcess Start(ConsoleSink? output, params string[] args)
     {
         var environment = BuildEnvironment.Clean(null)
             .Where(pair => pair.Value is not null)

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using IncrementalWatch.Processes;
+using IncrementalWatch.Host.Apps;
 
 namespace IncrementalWatch.Tests.Support;
 

@@ -1,5 +1,5 @@
-using IncrementalWatch.Verification;
 
+using IncrementalWatch.Host.Verify;
 namespace IncrementalWatch.Tests.Verification;
 
 public sealed class VerifyLockTests

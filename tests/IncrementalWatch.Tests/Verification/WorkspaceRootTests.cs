@@ -1,5 +1,6 @@
+using IncrementalWatch.Contracts;
+using IncrementalWatch.Host.Verify;
 using IncrementalWatch.Tests.Support;
-using IncrementalWatch.Verification;
 
 namespace IncrementalWatch.Tests.Verification;
 

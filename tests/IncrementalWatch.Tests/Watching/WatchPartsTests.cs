@@ -1,6 +1,7 @@
-using IncrementalWatch.Running;
+using IncrementalWatch.Contracts;
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Watch;
 using IncrementalWatch.Tests.Support;
-using IncrementalWatch.Watching;
 
 namespace IncrementalWatch.Tests.Watching;
 

@@ -1,0 +1,65 @@
+
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Processes;
+using IncrementalWatch.Host.Terminal;
+namespace IncrementalWatch.Host.Watch;
+
+/// <summary>Everything the restart host is told by the Watch target (or its command line).</summary>
+public sealed record WatchOptions
+{
+    /// <summary>Set by the dotnet CLI and MSBuild for their own child processes; not passed on to builds or the app.</summary>
+    public static readonly string[] InjectedVariables = { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" };
+
+    public required string ProjectFile { get; init; }
+
+    /// <summary>obj/IncrementalWatch/: the watch list, the app record, the run slots.</summary>
+    public required string StateDirectory { get; init; }
+
+    public required string DotnetPath { get; init; }
+
+    /// <summary>Where dotnet build -t:Watch was run; the app's directory unless RunWorkingDirectory says otherwise.</summary>
+    public required string WorkingDirectory { get; init; }
+
+    /// <summary>Global properties of the Watch build (Configuration=Release ...), passed to each rebuild.</summary>
+    public IReadOnlyList<string> BuildProperties { get; init; } = Array.Empty<string>();
+
+    public string? LaunchProfile { get; init; }
+
+    public bool NoLaunchProfile { get; init; }
+
+    /// <summary>Arguments for the app; when given, the profile's commandLineArgs are not used (as dotnet run does).</summary>
+    public IReadOnlyList<string> AppArguments { get; init; } = Array.Empty<string>();
+
+    public StopOptions Stop { get; init; } = StopOptions.Default;
+
+    public Uri? ReadyUrl { get; init; }
+
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan PortFreeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public bool Polling { get; init; }
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often every watched file is re-checked even when events arrive.</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Quiet time after the last event before a rebuild starts.</summary>
+    public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A file of time-stamped events (one per line) for tools and benchmarks; optional.</summary>
+    public string? EventsFile { get; init; }
+
+    /// <summary>
+    /// The Watch build shows MSBuild's terminal logger: all output goes through one
+    /// <see cref="ConsoleSink"/> that keeps its status line intact.
+    /// </summary>
+    public bool BelowTerminalLogger { get; init; }
+
+    public string WatchInfoFile => Path.Combine(StateDirectory, "watch.info");
+
+    public string RecordFile => Path.Combine(StateDirectory, "app.pid");
+
+    public string SlotsDirectory => Path.Combine(StateDirectory, "run");
+}
