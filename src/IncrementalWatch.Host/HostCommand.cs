@@ -7,9 +7,15 @@ using IncrementalWatch.Host.Watch;
 
 namespace IncrementalWatch.Host;
 
-/// <summary>The host's command line, as the Watch target writes it.</summary>
+/// <summary>
+/// The host's command line, as the tasks write it: `watch` (the restart host the Watch target
+/// starts) and `verify` (the verifier the VerifyCacheInvalidation target starts).
+/// </summary>
 internal static class HostCommand
 {
+    private static readonly Option<string> Request = new("--request") { Required = true, Description = "The verification request the task wrote (JSON)." };
+    private static readonly Option<string> Results = new("--results") { Required = true, Description = "Where to write the results for the task (JSON)." };
+
     private static readonly Option<string> Project = new("--project") { Required = true, Description = "The project file to build and run." };
     private static readonly Option<string> State = new("--state") { Required = true, Description = "The state folder (obj/IncrementalWatch)." };
     private static readonly Option<string> Dotnet = new("--dotnet") { Description = "The dotnet executable.", DefaultValueFactory = _ => "dotnet" };
@@ -30,21 +36,43 @@ internal static class HostCommand
     private static readonly Option<bool> BelowTerminalLogger = new("--below-terminal-logger") { Description = "Keep MSBuild's terminal-logger status line intact: the app's and the rebuilds' output come through the host." };
     private static readonly Option<bool> StopOnStdinEof = new("--stop-on-stdin-eof") { Description = "Stop when stdin closes (the Watch task holds it open)." };
 
-    public static RootCommand Root { get; } = new("IncrementalWatch restart host: rebuilds on change and restarts the app gracefully.")
+    public static Command Watch { get; } = new("watch", "Rebuild on change and restart the app gracefully.")
     {
         Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
         ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
     };
 
-    /// <summary>Reads the options; returns the errors instead when the command line is wrong.</summary>
-    public static (WatchOptions? Options, bool StopOnStdinEof, IReadOnlyList<string> Errors) Parse(string[] args)
+    public static Command Verify { get; } = new("verify", "Verify that the build's caches invalidate correctly, as the request says.")
+    {
+        Request, Results,
+    };
+
+    public static RootCommand Root { get; } = new("IncrementalWatch host: the restart host (watch) and the cache verifier (verify).")
+    {
+        Watch, Verify,
+    };
+
+    /// <summary>What the command line asks for, or the errors when it is wrong.</summary>
+    public static HostInvocation Parse(string[] args)
     {
         ParseResult result = Root.Parse(args);
         var errors = result.Errors.Select(e => e.Message).ToList();
-        if (errors.Count > 0)
+        if (errors.Count == 0 && result.CommandResult.Command == Verify)
         {
-            return (null, false, errors);
+            return new HostInvocation.RunVerify(Path.GetFullPath(result.GetValue(Request)!), Path.GetFullPath(result.GetValue(Results)!));
         }
+
+        if (errors.Count == 0 && result.CommandResult.Command != Watch)
+        {
+            errors.Add("name a command: watch or verify.");
+        }
+
+        return errors.Count > 0 ? new HostInvocation.Invalid(errors) : ParseWatch(result);
+    }
+
+    private static HostInvocation ParseWatch(ParseResult result)
+    {
+        var errors = new List<string>();
 
         if (!StopSignal.TryParse(result.GetValue(Signal), out StopSignal signal))
         {
@@ -68,7 +96,7 @@ internal static class HostCommand
 
         if (errors.Count > 0)
         {
-            return (null, false, errors);
+            return new HostInvocation.Invalid(errors);
         }
 
         var options = new WatchOptions
@@ -91,6 +119,20 @@ internal static class HostCommand
             EventsFile = result.GetValue(Events),
             BelowTerminalLogger = result.GetValue(BelowTerminalLogger),
         };
-        return (options, result.GetValue(StopOnStdinEof), errors);
+        return new HostInvocation.RunWatch(options, result.GetValue(StopOnStdinEof));
     }
+}
+
+/// <summary>What the host was asked to do.</summary>
+internal abstract record HostInvocation
+{
+    private HostInvocation()
+    {
+    }
+
+    public sealed record RunWatch(WatchOptions Options, bool StopOnStdinEof) : HostInvocation;
+
+    public sealed record RunVerify(string RequestFile, string ResultsFile) : HostInvocation;
+
+    public sealed record Invalid(IReadOnlyList<string> Errors) : HostInvocation;
 }

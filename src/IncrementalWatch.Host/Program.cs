@@ -1,28 +1,33 @@
 using System.Runtime.InteropServices;
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
+using IncrementalWatch.Host;
 using IncrementalWatch.Host.Terminal;
 using IncrementalWatch.Host.Verify;
 using IncrementalWatch.Host.Watch;
-using IncrementalWatch.Host;
 
-// The restart host (and, with "verify" first, the cache verifier). Stops cleanly (the app stopped gracefully, its record removed) on
+// The host: `watch` (the restart host) or `verify` (the cache verifier). The restart host
+// stops cleanly (the app stopped gracefully, its record removed) on
 // Ctrl+C, SIGTERM, SIGHUP or SIGQUIT, and when the Watch task that started it goes away
 // (its stdin closes), so a killed build never leaves a host rebuilding on its own.
-if (args.Length > 0 && args[0] == "verify")
+WatchOptions options;
+bool stopOnStdinEof;
+switch (HostCommand.Parse(args))
 {
-    return await IncrementalWatch.Host.Verify.VerifyCommand.RunAsync(args.Skip(1).ToArray());
-}
+    case HostInvocation.RunVerify verify:
+        return await VerifyCommand.RunAsync(verify.RequestFile, verify.ResultsFile);
+    case HostInvocation.RunWatch watch:
+        (options, stopOnStdinEof) = (watch.Options, watch.StopOnStdinEof);
+        break;
+    case HostInvocation.Invalid invalid:
+        foreach (string error in invalid.Errors)
+        {
+            Console.Error.WriteLine("IncrementalWatch.Host: error: " + error);
+        }
 
-var (options, stopOnStdinEof, errors) = HostCommand.Parse(args);
-if (options is null)
-{
-    foreach (string error in errors)
-    {
-        Console.Error.WriteLine("watch: error: " + error);
-    }
-
-    return (int)HostExitCode.InvalidArguments;
+        return (int)HostExitCode.InvalidArguments;
+    default:
+        throw new InvalidOperationException("unreachable");
 }
 
 var console = new WatchConsole(new ConsoleSink(Console.OpenStandardOutput(), options.BelowTerminalLogger), options.EventsFile);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
@@ -15,7 +14,7 @@ namespace IncrementalWatch.Tasks;
 public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
 {
     private static readonly string[] IgnoredGlobalProperties = { "MSBuildRestoreSessionId", "MSBuildIsRestoring", "ExcludeRestorePackageImports" };
-    private readonly ManualResetEventSlim _canceled = new();
+    private readonly CancellationTokenSource _cancel = new();
 
     [Required]
     public string HostAssembly { get; set; } = "";
@@ -51,7 +50,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
 
     public string EventsFile { get; set; } = "";
 
-    public void Cancel() => _canceled.Set();
+    public void Cancel() => _cancel.Cancel();
 
     protected override void ExecuteCore()
     {
@@ -66,56 +65,20 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
             return;
         }
 
-        var startInfo = new ProcessStartInfo(DotnetPath.Length > 0 ? DotnetPath : "dotnet")
+        // Cancelled (Ctrl+C, a cancelled build): EOF on stdin asks the host to stop the app
+        // gracefully and exit; it is given the app's grace period and some more.
+        using var host = HostProcess.Start(DotnetPath, HostAssembly, HostArguments(), WorkingDirectory.Length > 0 ? WorkingDirectory : Environment.CurrentDirectory);
+        var stopGrace = TimeSpan.FromMilliseconds(int.Parse(GracePeriodMs, CultureInfo.InvariantCulture) + 15_000);
+        int? exitCode = host.WaitForExit(_cancel.Token, stopGrace);
+        if (exitCode is int code && code != 0)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            WorkingDirectory = WorkingDirectory.Length > 0 ? WorkingDirectory : Environment.CurrentDirectory,
-        };
-        foreach (string arg in HostArguments())
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var host = Process.Start(startInfo) ?? throw new IOException($"'{startInfo.FileName}' did not start.");
-        while (!host.WaitForExit(200))
-        {
-            if (_canceled.IsSet)
-            {
-                Stop(host);
-                break;
-            }
-        }
-
-        host.WaitForExit();
-        if (host.ExitCode != 0 && !_canceled.IsSet)
-        {
-            Report(Diagnostic.Create("IW3106", string.Create(CultureInfo.InvariantCulture, $"the host exited with code {host.ExitCode}; see the lines above")));
-        }
-    }
-
-    private void Stop(Process host)
-    {
-        // EOF on stdin asks the host to stop the app gracefully and exit.
-        try
-        {
-            host.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-        }
-
-        int grace = int.Parse(GracePeriodMs, CultureInfo.InvariantCulture);
-        if (!host.WaitForExit(grace + 15_000))
-        {
-            host.Kill(entireProcessTree: true);
+            Report(Diagnostic.Create("IW3106", string.Create(CultureInfo.InvariantCulture, $"the host exited with code {code}; see the lines above")));
         }
     }
 
     private IEnumerable<string> HostArguments()
     {
-        yield return "exec";
-        yield return HostAssembly;
+        yield return "watch";
         foreach (var (option, value) in new[]
         {
             ("--project", ProjectFile), ("--state", StateDirectory), ("--dotnet", DotnetPath), ("--working-directory", WorkingDirectory),

@@ -18,7 +18,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
         "IncrementalWatchVerifyProof", "IncrementalWatchVerifyBinaryLog", "IncrementalWatchVerifyReportDirectory", "IncrementalWatchVerifyWorkspaceRoot", "IncrementalWatchAllowedTargets", "IncrementalWatchVerifyStrict",
     };
 
-    private volatile bool _canceled;
+    private readonly CancellationTokenSource _cancel = new();
 
     [Required]
     public string HostAssembly { get; set; } = "";
@@ -57,7 +57,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
     /// <summary>$(NuGetPackageRoot): targets defined below it belong to a package.</summary>
     public string PackagesRoot { get; set; } = "";
 
-    public void Cancel() => _canceled = true;
+    public void Cancel() => _cancel.Cancel();
 
     protected override void ExecuteCore()
     {
@@ -133,8 +133,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             PackagesRoot = PackagesRoot.Length > 0 ? PackagesRoot : null,
         }.Save(requestFile);
 
-        int exitCode = RunHost(requestFile, resultsFile);
-        if (_canceled)
+        if (RunHost(requestFile, resultsFile) is not int exitCode)
         {
             return;
         }
@@ -166,54 +165,19 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"the verifier exited with code {exitCode} without naming a failure"));
         }
 
-        string summary = results.Summary;
+        string summary = results.Summary.Length > 0 ? results.Summary : reportName + ": FAILED: the verifier could not run";
         Log.LogMessage(MessageImportance.High, "IncrementalWatch verify {0}", summary);
     }
 
-    private int RunHost(string requestFile, string resultsFile)
+    /// <summary>Runs the verifier; null when the build was cancelled (the verifier is ended at once).</summary>
+    private int? RunHost(string requestFile, string resultsFile)
     {
-        var start = new ProcessStartInfo(DotnetPath.Length > 0 ? DotnetPath : "dotnet")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (string arg in new[] { "exec", HostAssembly, "verify", "--request", requestFile, "--results", resultsFile })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var host = Process.Start(start) ?? throw new IOException($"'{start.FileName}' did not start.");
-        host.StandardInput.Close();
-        host.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line)
-            {
-                Log.LogMessage(MessageImportance.Normal, "{0}", line);
-            }
-        };
-        host.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is { Length: > 0 } line)
-            {
-                Log.LogMessage(MessageImportance.High, "{0}", line);
-            }
-        };
-        host.BeginOutputReadLine();
-        host.BeginErrorReadLine();
-        while (!host.WaitForExit(200))
-        {
-            if (_canceled)
-            {
-                host.Kill(entireProcessTree: true);
-                host.WaitForExit(10_000);
-                return -1;
-            }
-        }
-
-        host.WaitForExit();
-        return host.ExitCode;
+        using var host = HostProcess.Start(
+            DotnetPath, HostAssembly, ["verify", "--request", requestFile, "--results", resultsFile],
+            output: line => Log.LogMessage(MessageImportance.Normal, "{0}", line),
+            error: line => Log.LogMessage(MessageImportance.High, "{0}", line));
+        host.CloseInput();
+        return host.WaitForExit(_cancel.Token, TimeSpan.Zero);
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
-using System.Text.Json.Serialization.Metadata;
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using IncrementalWatch.Diagnostics;
 using IncrementalWatch.FileSystem;
 
@@ -48,7 +48,7 @@ public sealed partial class ContractJson : JsonSerializerContext
 }
 
 /// <summary>What the verifier hands back to the VerifyCacheInvalidation task.</summary>
-/// <param name="Summary">The one line the task logs at high importance ("App: PASSED: ...; report: ...").</param>
+/// <param name="Summary">The one line the task logs at high importance ("App: PASSED: ...; report: ..."); empty when the verifier could not run.</param>
 /// <param name="Diagnostics">Every finding, as the task logs it (error, warning or message by its code).</param>
 public sealed record VerifyResults(string Summary, IReadOnlyList<Diagnostic> Diagnostics)
 {

@@ -12,7 +12,7 @@ namespace IncrementalWatch.Host.Apps;
 /// </summary>
 public sealed record AppRecord(int AppPid, int AppGroup, long AppStart, int HostPid, long HostStart)
 {
-    public static AppRecord For(AppProcess app) =>
+    public static AppRecord For(ChildProcess app) =>
         new(app.Id, app.GroupId, app.StartIdentity, Environment.ProcessId, ProcessIdentity.StartTimeOf(Environment.ProcessId) ?? 0);
 
     public void Save(string path)

@@ -1,11 +1,9 @@
-using System.Collections;
 using System.Diagnostics;
 using System.Net;
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
 using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
-using IncrementalWatch.Host.Watch;
 
 namespace IncrementalWatch.Host.Apps;
 
@@ -16,21 +14,21 @@ namespace IncrementalWatch.Host.Apps;
 /// </summary>
 public sealed class AppRunner
 {
-    private readonly WatchOptions _options;
+    private readonly AppOptions _options;
     private readonly WatchConsole _console;
     private readonly OutputSlots _slots;
     private readonly RestartPolicy _policy = new();
     private OutputSlot? _slot;
-    private AppStartInfo? _startInfo;
+    private ChildStartInfo? _startInfo;
 
-    public AppRunner(WatchOptions options, WatchConsole console)
+    public AppRunner(AppOptions options, WatchConsole console)
     {
         _options = options;
         _console = console;
         _slots = new OutputSlots(options.SlotsDirectory);
     }
 
-    public AppProcess? App { get; private set; }
+    public ChildProcess? App { get; private set; }
 
     /// <summary>Stops an app a killed host left behind, and removes old run slots. False when another host is alive.</summary>
     public async Task<bool> CleanUpAfterEarlierHostAsync()
@@ -45,7 +43,7 @@ public sealed class AppRunner
 
             if (record.AppPid > 0 && record.AppAlive && !OperatingSystem.IsWindows())
             {
-                var outcome = await GracefulStopper.StopLeftoverAsync(record, _options.Stop).ConfigureAwait(false);
+                var outcome = await GracefulStopper.StopLeftoverAsync(record.AppPid, record.AppGroup, _options.Stop).ConfigureAwait(false);
                 _console.Report(Diagnostic.Create("IW1101", record.AppPid));
                 ReportSurvivors(outcome);
             }
@@ -157,7 +155,7 @@ public sealed class AppRunner
         }
 
         TimeSpan portWait = clock.Elapsed;
-        var app = AppProcess.Start(startInfo);
+        var app = ChildProcess.Start(startInfo);
         App = app;
         AppRecord.For(app).Save(_options.RecordFile);
         _console.Event("started", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -179,19 +177,10 @@ public sealed class AppRunner
         }
     }
 
-    private AppStartInfo StartInfoFor(WatchInfo info, OutputSlot slot)
+    private ChildStartInfo StartInfoFor(WatchInfo info, OutputSlot slot)
     {
         LaunchProfile? profile = _options.NoLaunchProfile ? null : LaunchProfile.Read(info.LaunchSettingsFile, _options.LaunchProfile);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            environment[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
-
-        foreach (string name in WatchOptions.InjectedVariables)
-        {
-            environment.Remove(name);
-        }
+        var environment = ChildStartInfo.InheritedEnvironment();
 
         if (profile is not null)
         {
@@ -215,13 +204,13 @@ public sealed class AppRunner
             // The app's output comes through a pipe to keep the terminal logger's status line
             // intact; ask .NET apps to keep their colors all the same, unless the user said otherwise.
             environment.TryAdd("DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION", "1");
-            return new AppStartInfo(slot.Map(info.RunCommand), arguments, workingDirectory, environment) { Output = _console.Sink };
+            return new ChildStartInfo(slot.Map(info.RunCommand), arguments, workingDirectory, environment) { Sink = _console.Sink, Name = "app" };
         }
 
-        return new AppStartInfo(slot.Map(info.RunCommand), arguments, workingDirectory, environment);
+        return new ChildStartInfo(slot.Map(info.RunCommand), arguments, workingDirectory, environment) { Name = "app" };
     }
 
-    private IReadOnlyList<IPEndPoint> Endpoints(AppStartInfo startInfo)
+    private IReadOnlyList<IPEndPoint> Endpoints(ChildStartInfo startInfo)
     {
         var urls = new List<string>();
         foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "ASPNETCORE_HTTP_PORTS" })

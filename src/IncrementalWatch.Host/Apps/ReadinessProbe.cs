@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using IncrementalWatch.Host.Processes;
 
 namespace IncrementalWatch.Host.Apps;
 
@@ -30,7 +31,7 @@ public static class ReadinessProbe
         Timeout = TimeSpan.FromSeconds(2),
     };
 
-    public static async Task<ReadinessOutcome> WaitAsync(AppProcess app, Uri? readyUrl, IReadOnlyList<IPEndPoint> ports, TimeSpan timeout, CancellationToken cancellation)
+    public static async Task<ReadinessOutcome> WaitAsync(ChildProcess app, Uri? readyUrl, IReadOnlyList<IPEndPoint> ports, TimeSpan timeout, CancellationToken cancellation)
     {
         if (readyUrl is null && ports.Count == 0)
         {

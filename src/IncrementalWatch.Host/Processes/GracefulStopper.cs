@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using IncrementalWatch.Contracts;
-using IncrementalWatch.Host.Apps;
 
 namespace IncrementalWatch.Host.Processes;
 
@@ -11,6 +10,9 @@ namespace IncrementalWatch.Host.Processes;
 public sealed record StopOptions(StopSignal Signal, TimeSpan Grace, TimeSpan KillWait)
 {
     public static readonly StopOptions Default = new(StopSignal.Terminate, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
+
+    /// <summary>For a cancelled build: its whole process group (MSBuild nodes, compilers) killed at once.</summary>
+    public static readonly StopOptions KillNow = new(StopSignal.Kill, TimeSpan.Zero, TimeSpan.FromSeconds(10));
 }
 
 /// <summary>What stopping took.</summary>
@@ -30,7 +32,7 @@ public static class GracefulStopper
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
 
-    public static async Task<StopOutcome> StopAsync(AppProcess app, StopOptions options)
+    public static async Task<StopOutcome> StopAsync(ChildProcess app, StopOptions options)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -48,8 +50,8 @@ public static class GracefulStopper
     /// Stops an app a previous host started and left running (the host was killed hard). It is
     /// not this process's child, so its parent (init or a subreaper) reaps it.
     /// </summary>
-    public static Task<StopOutcome> StopLeftoverAsync(AppRecord record, StopOptions options) =>
-        StopGroupAsync(record.AppPid, record.AppGroup, () => !UnixNative.Exists(record.AppPid) || ProcessTree.IsZombie(record.AppPid), options);
+    public static Task<StopOutcome> StopLeftoverAsync(int pid, int groupId, StopOptions options) =>
+        StopGroupAsync(pid, groupId, () => !UnixNative.Exists(pid) || ProcessTree.IsZombie(pid), options);
 
     private static async Task<StopOutcome> StopGroupAsync(int pid, int groupId, Func<bool> leaderGone, StopOptions options)
     {

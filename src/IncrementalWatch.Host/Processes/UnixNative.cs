@@ -82,6 +82,9 @@ internal static unsafe class UnixNative
     [DllImport("libc", SetLastError = true)]
     public static extern int close(int fd);
 
+    /// <summary>O_WRONLY (the same on Linux and macOS).</summary>
+    public const int OpenWriteOnly = 1;
+
     [DllImport("libc")]
     public static extern int posix_spawn_file_actions_addopen(void* actions, int fd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int oflag, int mode);
 

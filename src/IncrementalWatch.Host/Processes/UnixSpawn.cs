@@ -1,13 +1,15 @@
 using System.Runtime.InteropServices;
-using IncrementalWatch.Host.Apps;
 
 namespace IncrementalWatch.Host.Processes;
 
 /// <summary>Starts a program with posix_spawnp in a new process group, stdin from /dev/null.</summary>
 internal static unsafe class UnixSpawn
 {
-    /// <summary>Starts the program; stdout and stderr go to <paramref name="outputFd"/> when it is not -1.</summary>
-    public static int Spawn(AppStartInfo info, int outputFd = -1)
+    /// <summary>
+    /// Starts the program; stdout and stderr go to <paramref name="outputFd"/> when it is not -1,
+    /// to /dev/null with <paramref name="discardOutput"/>, else they are the host's.
+    /// </summary>
+    public static int Spawn(ChildStartInfo info, int outputFd = -1, bool discardOutput = false)
     {
         var argv = new List<string> { info.FileName };
         argv.AddRange(info.Arguments);
@@ -43,6 +45,11 @@ internal static unsafe class UnixSpawn
                 // dup2 clears close-on-exec on the copies, so the child keeps fds 1 and 2 only.
                 Check(UnixNative.posix_spawn_file_actions_adddup2(actions, outputFd, 1), "posix_spawn_file_actions_adddup2");
                 Check(UnixNative.posix_spawn_file_actions_adddup2(actions, outputFd, 2), "posix_spawn_file_actions_adddup2");
+            }
+            else if (discardOutput)
+            {
+                Check(UnixNative.posix_spawn_file_actions_addopen(actions, 1, "/dev/null", UnixNative.OpenWriteOnly, 0), "posix_spawn_file_actions_addopen");
+                Check(UnixNative.posix_spawn_file_actions_adddup2(actions, 1, 2), "posix_spawn_file_actions_adddup2");
             }
 
             try

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using IncrementalWatch.FileSystem;
 using Microsoft.Build.Logging.StructuredLogger;
+
 using LoggedTask = Microsoft.Build.Logging.StructuredLogger.Task;
 
 namespace IncrementalWatch.Host.Verify;

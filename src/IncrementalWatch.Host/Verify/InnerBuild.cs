@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using IncrementalWatch.Host.Watch;
+using IncrementalWatch.Host.Processes;
 
 namespace IncrementalWatch.Host.Verify;
 
@@ -24,47 +24,21 @@ public sealed class InnerBuild
 
     public async Task<InnerBuildResult> RunAsync(string project, string logFile, bool restore, string? binaryLog = null, CancellationToken cancellation = default)
     {
-        var start = new ProcessStartInfo(_dotnet)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = Path.GetDirectoryName(project)!,
-        };
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         File.Delete(logFile);
-        foreach (string arg in Arguments(project, restore, binaryLog, logFile))
+        var environment = ChildStartInfo.InheritedEnvironment("_MSBUILDTLENABLED");
+        environment["DOTNET_CLI_UI_LANGUAGE"] = "en-US";
+        environment["DOTNET_NOLOGO"] = "1";
+
+        // The log comes from MSBuild's file logger, complete when the build exits; the console
+        // copy goes nowhere (no pipe that a compiler server or node left running would hold open).
+        var start = new ChildStartInfo(_dotnet, Arguments(project, restore, binaryLog, logFile).ToList(), Path.GetDirectoryName(project)!, environment)
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (string name in WatchOptions.InjectedVariables.Append("_MSBUILDTLENABLED"))
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en-US";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-
+            DiscardOutput = true,
+            Name = "verification build",
+        };
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"'{_dotnet}' did not start.");
-        process.StandardInput.Close();
-
-        // The log comes from MSBuild's file logger, complete when the build exits. The console
-        // copy is only drained: a compiler server or MSBuild node the build left running holds
-        // the pipes open, so waiting for their end would stall every verification.
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, CancellationToken.None);
-        try
-        {
-            await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
+        int exitCode = await ChildProcess.Start(start).WaitAsync(StopOptions.KillNow, cancellation).ConfigureAwait(false);
 
         string text = File.Exists(logFile) ? File.ReadAllText(logFile) : "";
         var errors = text.Split('\n')
@@ -73,7 +47,7 @@ public sealed class InnerBuild
             .Distinct(StringComparer.Ordinal)
             .Take(5)
             .ToList();
-        return new InnerBuildResult(process.ExitCode == 0, process.ExitCode, clock.Elapsed, logFile, errors);
+        return new InnerBuildResult(exitCode == 0, exitCode, clock.Elapsed, logFile, errors);
     }
 
     public IEnumerable<string> Arguments(string project, bool restore, string? binaryLog, string logFile)

@@ -4,34 +4,14 @@ using IncrementalWatch.Diagnostics;
 namespace IncrementalWatch.Host.Verify;
 
 /// <summary>
-/// `IncrementalWatch.Host.dll verify --request FILE --results FILE`: runs the verification the
+/// `IncrementalWatch.Host.dll verify --request FILE --results FILE` (JSON both): runs the verification the
 /// VerifyCacheInvalidation task wrote down, prints progress lines, and leaves the diagnostics
 /// for the task to log. Exit code 0: every check passed; 1: a check failed; 2: it could not run.
 /// </summary>
 internal static class VerifyCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string request, string results)
     {
-        string? request = null, results = null;
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--request":
-                    request = args[i + 1];
-                    break;
-                case "--results":
-                    results = args[i + 1];
-                    break;
-            }
-        }
-
-        if (request is null || results is null)
-        {
-            Console.Error.WriteLine("verify: usage: verify --request FILE --results FILE");
-            return 2;
-        }
-
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -49,7 +29,7 @@ internal static class VerifyCommand
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or OperationCanceledException)
         {
             var diagnostic = Diagnostic.Create("IW3208", ex.Message);
-            new VerifyResults("verification could not run: " + diagnostic.Message, [diagnostic]).Save(results);
+            new VerifyResults(Summary: "", [diagnostic]).Save(results);
             return 2;
         }
     }

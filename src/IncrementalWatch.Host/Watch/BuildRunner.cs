@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
 
 namespace IncrementalWatch.Host.Watch;
@@ -43,46 +44,24 @@ public sealed class BuildRunner
 
     public async Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation)
     {
-        var startInfo = new ProcessStartInfo(_options.DotnetPath)
+        var startInfo = new ChildStartInfo(_options.DotnetPath, ArgumentsFor(restore), _options.WorkingDirectory, ChildStartInfo.InheritedEnvironment())
         {
-            UseShellExecute = false,
-            WorkingDirectory = _options.WorkingDirectory,
-            RedirectStandardOutput = _output is not null,
-            RedirectStandardError = _output is not null,
+            Sink = _output,
+            Name = "build",
         };
-        foreach (string arg in ArgumentsFor(restore))
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        foreach (string name in WatchOptions.InjectedVariables)
-        {
-            startInfo.Environment.Remove(name);
-        }
-
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"'{_options.DotnetPath}' did not start.");
-        var pumps = _output is null
-            ? Array.Empty<OutputPump>()
-            : new[] { OutputPump.Start(process.StandardOutput.BaseStream, _output, "build"), OutputPump.Start(process.StandardError.BaseStream, _output, "build stderr") };
-        try
+        var build = ChildProcess.Start(startInfo);
+
+        // Cancelled (the watch stops): the build and every node it started end at once.
+        int exitCode = await build.WaitAsync(StopOptions.KillNow, cancellation).ConfigureAwait(false);
+        if (exitCode != 0 && _output is not null)
         {
-            await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-            if (process.ExitCode != 0 && pumps.Length > 0)
-            {
-                // The errors are on screen before the host says the build failed. A child that
-                // inherited the pipe (a compiler server lives on) keeps it open, so the wait is bounded.
-                await Task.WhenAny(Task.WhenAll(pumps.Select(p => p.Completion)), Task.Delay(TimeSpan.FromSeconds(1), cancellation)).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            throw;
+            // The errors are on screen before the host says the build failed. A child that
+            // inherited the pipe (a compiler server lives on) keeps it open, so the wait is bounded.
+            await Task.WhenAny(build.OutputClosed, Task.Delay(TimeSpan.FromSeconds(1), cancellation)).ConfigureAwait(false);
         }
 
-        return new BuildResult(process.ExitCode == 0, process.ExitCode, clock.Elapsed);
+        return new BuildResult(exitCode == 0, exitCode, clock.Elapsed);
     }
 
     /// <summary>Whether a change to this file can change what restore produces.</summary>

@@ -1,4 +1,5 @@
 using IncrementalWatch.Contracts;
+
 namespace IncrementalWatch.Host.Watch;
 
 /// <summary>

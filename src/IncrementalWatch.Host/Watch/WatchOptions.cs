@@ -1,15 +1,12 @@
-
 using IncrementalWatch.Host.Apps;
 using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
+
 namespace IncrementalWatch.Host.Watch;
 
 /// <summary>Everything the restart host is told by the Watch target (or its command line).</summary>
 public sealed record WatchOptions
 {
-    /// <summary>Set by the dotnet CLI and MSBuild for their own child processes; not passed on to builds or the app.</summary>
-    public static readonly string[] InjectedVariables = { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly" };
-
     public required string ProjectFile { get; init; }
 
     /// <summary>obj/IncrementalWatch/: the watch list, the app record, the run slots.</summary>
@@ -59,7 +56,20 @@ public sealed record WatchOptions
 
     public string WatchInfoFile => Path.Combine(StateDirectory, "watch.info");
 
-    public string RecordFile => Path.Combine(StateDirectory, "app.pid");
+    public string RecordFile => App.RecordFile;
 
-    public string SlotsDirectory => Path.Combine(StateDirectory, "run");
+    /// <summary>The app supervisor's part of these options.</summary>
+    public AppOptions App => new()
+    {
+        ProjectFile = ProjectFile,
+        StateDirectory = StateDirectory,
+        WorkingDirectory = WorkingDirectory,
+        LaunchProfile = LaunchProfile,
+        NoLaunchProfile = NoLaunchProfile,
+        AppArguments = AppArguments,
+        Stop = Stop,
+        ReadyUrl = ReadyUrl,
+        ReadyTimeout = ReadyTimeout,
+        PortFreeTimeout = PortFreeTimeout,
+    };
 }

@@ -41,7 +41,7 @@ public sealed class WatchSession
         _info = initial;
         _filter = new PathFilter(initial.Projects);
         _info = initial with { Files = initial.Files.Where(f => !_filter.IsIgnored(f)).ToList() };
-        _runner = new AppRunner(options, console);
+        _runner = new AppRunner(options.App, console);
         _builder = new BuildRunner(options, console.Sink.BelowTerminalLogger ? console.Sink : null);
         _polling = options.Polling;
         _events = new FileEventSource(_signals.Writer);

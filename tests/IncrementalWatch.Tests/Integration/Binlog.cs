@@ -1,4 +1,5 @@
 using Microsoft.Build.Logging.StructuredLogger;
+
 using LoggedTask = Microsoft.Build.Logging.StructuredLogger.Task;
 
 namespace IncrementalWatch.Tests.Integration;

@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using IncrementalWatch.Host.Apps;
 using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
@@ -14,15 +14,15 @@ public static class ChildApp
 {
     private static readonly Lazy<string> s_assembly = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static AppProcess Start(params string[] args) => Start(null, args);
+    public static ChildProcess Start(params string[] args) => Start(null, args);
 
     /// <summary>Starts the child with its output going to <paramref name="output"/> (null: the test's own).</summary>
-    public static AppProcess Start(ConsoleSink? output, params string[] args)
+    public static ChildProcess Start(ConsoleSink? output, params string[] args)
     {
         var environment = BuildEnvironment.Clean(null)
             .Where(pair => pair.Value is not null)
             .ToDictionary(pair => pair.Key, pair => pair.Value!);
-        return AppProcess.Start(new AppStartInfo("dotnet", new[] { s_assembly.Value }.Concat(args).ToList(), Path.GetTempPath(), environment) { Output = output });
+        return ChildProcess.Start(new ChildStartInfo("dotnet", new[] { s_assembly.Value }.Concat(args).ToList(), Path.GetTempPath(), environment) { Sink = output });
     }
 
     /// <summary>A port nothing listens on now.</summary>
@@ -34,7 +34,7 @@ public static class ChildApp
     }
 
     /// <summary>Waits (bounded) until the port accepts connections.</summary>
-    public static async Task WaitListeningAsync(int port, AppProcess app)
+    public static async Task WaitListeningAsync(int port, ChildProcess app)
     {
         var endpoint = new IPEndPoint(IPAddress.Loopback, port);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
@@ -70,7 +70,7 @@ public static class ChildApp
     }
 
     /// <summary>Kills whatever of the app's group is left, for test clean-up.</summary>
-    public static void KillGroup(AppProcess app)
+    public static void KillGroup(ChildProcess app)
     {
         foreach (int pid in ProcessTree.MembersOf(app.Id, app.GroupId))
         {

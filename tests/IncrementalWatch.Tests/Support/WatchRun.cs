@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Processes;
 
 namespace IncrementalWatch.Tests.Support;
 

@@ -3,7 +3,7 @@ using IncrementalWatch.Host.Apps;
 using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Tests.Support;
 
-namespace IncrementalWatch.Tests.Processes;
+namespace IncrementalWatch.Tests.Host.Processes;
 
 /// <summary>The supervisor against a real child process whose behaviour each test sets.</summary>
 public sealed class GracefulStopperTests
@@ -108,7 +108,7 @@ public sealed class GracefulStopperTests
             Assert.True(record.AppAlive);
             Assert.False((record with { AppStart = record.AppStart - TimeSpan.TicksPerMinute }).AppAlive, "a reused pid is not the recorded app");
 
-            var outcome = await GracefulStopper.StopLeftoverAsync(record, Grace(3000));
+            var outcome = await GracefulStopper.StopLeftoverAsync(record.AppPid, record.AppGroup, Grace(3000));
 
             Assert.True(outcome.Graceful);
             Assert.Equal(0, await app.Exited.WaitAsync(TimeSpan.FromSeconds(10)));

@@ -2,7 +2,7 @@ using IncrementalWatch.Contracts;
 using IncrementalWatch.Host.Verify;
 using IncrementalWatch.Tests.Support;
 
-namespace IncrementalWatch.Tests.Verification;
+namespace IncrementalWatch.Tests.Host.Verify;
 
 /// <summary>Which folder the invalidation proof copies, outside a git work tree.</summary>
 public sealed class WorkspaceRootTests

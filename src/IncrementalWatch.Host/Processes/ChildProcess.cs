@@ -1,22 +1,25 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
 
-namespace IncrementalWatch.Host.Apps;
+namespace IncrementalWatch.Host.Processes;
 
 /// <summary>
-/// An app process the host started. On Unix it leads a process group of its own (created by
+/// A process the host started: the app, a rebuild, or one of verification's builds; the one
+/// way the host starts anything. On Unix it leads a process group of its own (created by
 /// posix_spawn), so one signal reaches everything it starts, and a terminal's Ctrl+C, which
 /// goes to the host's group, does not reach it behind the host's back. Its stdin is /dev/null;
-/// stdout and stderr are the host's, or a pipe to <see cref="AppStartInfo.Output"/>.
+/// stdout and stderr are the host's, a pipe to <see cref="ChildStartInfo.Sink"/>, or /dev/null.
+/// Stopping it (<see cref="StopAsync"/>, or cancelling <see cref="WaitAsync"/>) signals only its
+/// own group and descendants.
 /// </summary>
-public sealed class AppProcess
+public sealed class ChildProcess
 {
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Process? _windowsProcess;
+    private Task _outputClosed = Task.CompletedTask;
 
-    private AppProcess(int id, Process? windowsProcess)
+    private ChildProcess(int id, Process? windowsProcess)
     {
         Id = id;
         _windowsProcess = windowsProcess;
@@ -39,8 +42,34 @@ public sealed class AppProcess
 
     public bool HasExited => _exited.Task.IsCompleted;
 
+    /// <summary>
+    /// With a sink: completes when every writer has closed the output pipe (the child and
+    /// whatever it started that inherited it, such as a compiler server).
+    /// </summary>
+    public Task OutputClosed => _outputClosed;
+
+    /// <summary>Stops the child and everything it started: the stop signal, a grace period, then SIGKILL.</summary>
+    public Task<StopOutcome> StopAsync(StopOptions options) => GracefulStopper.StopAsync(this, options);
+
+    /// <summary>
+    /// Waits for the exit code. When <paramref name="cancellation"/> fires first, the child's
+    /// whole group is stopped with <paramref name="onCancel"/> and the cancellation is rethrown.
+    /// </summary>
+    public async Task<int> WaitAsync(StopOptions onCancel, CancellationToken cancellation)
+    {
+        try
+        {
+            return await Exited.WaitAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await StopAsync(onCancel).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <exception cref="InvalidOperationException">The program cannot be started; the message says why.</exception>
-    public static AppProcess Start(AppStartInfo info)
+    public static ChildProcess Start(ChildStartInfo info)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -48,9 +77,10 @@ public sealed class AppProcess
         }
 
         int pid;
-        if (info.Output is null)
+        Task outputClosed = Task.CompletedTask;
+        if (info.Sink is null)
         {
-            pid = UnixSpawn.Spawn(info);
+            pid = UnixSpawn.Spawn(info, discardOutput: info.DiscardOutput);
         }
         else
         {
@@ -71,10 +101,10 @@ public sealed class AppProcess
 
             // The pump ends when the app and everything it started have closed the pipe.
             var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle((IntPtr)read, ownsHandle: true);
-            OutputPump.Start(new FileStream(handle, FileAccess.Read, 1), info.Output, "app");
+            outputClosed = OutputPump.Start(new FileStream(handle, FileAccess.Read, 1), info.Sink, info.Name).Completion;
         }
 
-        var app = new AppProcess(pid, null);
+        var app = new ChildProcess(pid, null) { _outputClosed = outputClosed };
         var reaper = new Thread(() => app.Reap()) { IsBackground = true, Name = $"reap {pid}" };
         reaper.Start();
         return app;
@@ -104,7 +134,7 @@ public sealed class AppProcess
         }
     }
 
-    private static AppProcess StartWindows(AppStartInfo info)
+    private static ChildProcess StartWindows(ChildStartInfo info)
     {
         // Windows has no process groups to signal; the stopper ends the tree with Kill(true).
         // A graceful console stop would need CREATE_NEW_PROCESS_GROUP and
@@ -114,8 +144,8 @@ public sealed class AppProcess
             WorkingDirectory = info.WorkingDirectory,
             UseShellExecute = false,
             RedirectStandardInput = true,
-            RedirectStandardOutput = info.Output is not null,
-            RedirectStandardError = info.Output is not null,
+            RedirectStandardOutput = info.Output != ChildOutput.Inherit,
+            RedirectStandardError = info.Output != ChildOutput.Inherit,
         };
         foreach (string arg in info.Arguments)
         {
@@ -139,13 +169,20 @@ public sealed class AppProcess
         }
 
         process.StandardInput.Close();
-        if (info.Output is not null)
+        Task outputClosed = Task.CompletedTask;
+        if (info.Sink is not null)
         {
-            OutputPump.Start(process.StandardOutput.BaseStream, info.Output, "app");
-            OutputPump.Start(process.StandardError.BaseStream, info.Output, "app stderr");
+            outputClosed = Task.WhenAll(
+                OutputPump.Start(process.StandardOutput.BaseStream, info.Sink, info.Name).Completion,
+                OutputPump.Start(process.StandardError.BaseStream, info.Sink, info.Name + " stderr").Completion);
+        }
+        else if (info.DiscardOutput)
+        {
+            _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+            _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
         }
 
-        var app = new AppProcess(process.Id, process);
+        var app = new ChildProcess(process.Id, process) { _outputClosed = outputClosed };
         _ = process.WaitForExitAsync().ContinueWith(_ => app._exited.TrySetResult(process.ExitCode), TaskScheduler.Default);
         return app;
     }

@@ -1,7 +1,7 @@
-
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Host.Apps;
-namespace IncrementalWatch.Tests.Processes;
+
+namespace IncrementalWatch.Tests.Host.Processes;
 
 public sealed class StopSignalTests
 {

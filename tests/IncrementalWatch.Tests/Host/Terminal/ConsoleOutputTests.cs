@@ -4,7 +4,7 @@ using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
 using IncrementalWatch.Tests.Support;
 
-namespace IncrementalWatch.Tests.Running;
+namespace IncrementalWatch.Tests.Host.Terminal;
 
 public sealed class ConsoleOutputTests
 {

@@ -3,7 +3,7 @@ using IncrementalWatch.Host.Apps;
 using IncrementalWatch.Host.Watch;
 using IncrementalWatch.Tests.Support;
 
-namespace IncrementalWatch.Tests.Watching;
+namespace IncrementalWatch.Tests.Host.Watch;
 
 /// <summary>The watch loop's deciding parts: content baseline, filters, run settings, run slots.</summary>
 public sealed class WatchPartsTests

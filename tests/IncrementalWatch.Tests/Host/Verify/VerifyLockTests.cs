@@ -1,6 +1,6 @@
-
 using IncrementalWatch.Host.Verify;
-namespace IncrementalWatch.Tests.Verification;
+
+namespace IncrementalWatch.Tests.Host.Verify;
 
 public sealed class VerifyLockTests
 {

@@ -1,6 +1,6 @@
 using IncrementalWatch.Host.Verify;
 
-namespace IncrementalWatch.Tests.Verification;
+namespace IncrementalWatch.Tests.Host.Verify;
 
 /// <summary>
 /// The second-build analysis on a recorded binary log (Fixtures/xunit-second-build.binlog): a
