@@ -68,7 +68,7 @@ try
     var info = WatchInfo.Load(options.WatchInfoFile);
     if (string.IsNullOrEmpty(info.RunCommand))
     {
-        console.Report(Diagnostic.Create("IW3102", options.ProjectFile));
+        console.Report(Descriptors.IW3102.Create(options.ProjectFile));
         return (int)HostExitCode.NotRunnable;
     }
 
@@ -78,7 +78,7 @@ try
 }
 catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException)
 {
-    console.Report(Diagnostic.Create("IW3106", ex.Message));
+    console.Report(Descriptors.IW3106.Create(ex.Message));
     return (int)HostExitCode.Failed;
 }
 finally

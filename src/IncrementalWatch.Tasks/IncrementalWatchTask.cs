@@ -18,7 +18,7 @@ public abstract class IncrementalWatchTask : Microsoft.Build.Utilities.Task
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            Report(Diagnostic.Create("IW3000", GetType().Name, ex.Message));
+            Report(Descriptors.IW3000.Create(GetType().Name, ex.Message));
         }
 
         return !Log.HasLoggedErrors;
@@ -55,7 +55,7 @@ public abstract class IncrementalWatchTask : Microsoft.Build.Utilities.Task
                 Log.LogWarning(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, "{0}", diagnostic.Message);
                 break;
             default:
-                var importance = diagnostic.IsLowImportance ? MessageImportance.Low : MessageImportance.Normal;
+                var importance = diagnostic.Detailed ? MessageImportance.Low : MessageImportance.Normal;
                 Log.LogMessage(null, diagnostic.Code, null, diagnostic.File, 0, 0, 0, 0, importance, "{0}", diagnostic.Message);
                 break;
         }

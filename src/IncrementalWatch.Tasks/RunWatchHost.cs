@@ -56,7 +56,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
     {
         if (string.IsNullOrEmpty(RunCommand))
         {
-            Report(Diagnostic.CreateForFile("IW3102", ProjectFile, ProjectFile));
+            Report(Descriptors.IW3102.CreateForFile(ProjectFile, ProjectFile));
             return;
         }
 
@@ -72,7 +72,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
         int? exitCode = host.WaitForExit(_cancel.Token, stopGrace);
         if (exitCode is int code && code != 0)
         {
-            Report(Diagnostic.Create("IW3106", string.Create(CultureInfo.InvariantCulture, $"the host exited with code {code}; see the lines above")));
+            Report(Descriptors.IW3106.Create(string.Create(CultureInfo.InvariantCulture, $"the host exited with code {code}; see the lines above")));
         }
     }
 
@@ -132,7 +132,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
         bool ok = true;
         void Invalid(string property, string value, string why)
         {
-            Report(Diagnostic.Create("IW3104", property, value, why));
+            Report(Descriptors.IW3104.Create(property, value, why));
             ok = false;
         }
 

@@ -63,7 +63,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
     {
         if (!File.Exists(HostAssembly))
         {
-            Report(Diagnostic.CreateForFile("IW3104", EntryProject, "IncrementalWatchHostAssembly", HostAssembly, "the file does not exist"));
+            Report(Descriptors.IW3104.CreateForFile(EntryProject, "IncrementalWatchHostAssembly", HostAssembly, "the file does not exist"));
             return;
         }
 
@@ -100,7 +100,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
         var entry = closure.FirstOrDefault(p => string.Equals(p.ProjectFile, EntryProject, FileSystem.PathComparison.Comparison));
         if (entry is null)
         {
-            Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"{EntryProject} is not among the projects to verify"));
+            Report(Descriptors.IW3208.CreateForFile(EntryProject, $"{EntryProject} is not among the projects to verify"));
             return;
         }
 
@@ -140,7 +140,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
 
         if (!File.Exists(resultsFile))
         {
-            Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"the verifier exited with code {exitCode} and left no results"));
+            Report(Descriptors.IW3208.CreateForFile(EntryProject, $"the verifier exited with code {exitCode} and left no results"));
             return;
         }
 
@@ -151,7 +151,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            Report(Diagnostic.CreateForFile("IW3208", EntryProject, ex.Message));
+            Report(Descriptors.IW3208.CreateForFile(EntryProject, ex.Message));
             return;
         }
 
@@ -162,7 +162,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
 
         if (exitCode != 0 && !results.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
         {
-            Report(Diagnostic.CreateForFile("IW3208", EntryProject, $"the verifier exited with code {exitCode} without naming a failure"));
+            Report(Descriptors.IW3208.CreateForFile(EntryProject, $"the verifier exited with code {exitCode} without naming a failure"));
         }
 
         string summary = results.Summary.Length > 0 ? results.Summary : reportName + ": FAILED: the verifier could not run";
@@ -231,7 +231,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
         const string target = "IncrementalWatchGetVerifyProjects";
         if (BuildEngine is not IBuildEngine3 engine)
         {
-            Report(Diagnostic.CreateForFile("IW3208", EntryProject, "this MSBuild cannot build the solution's projects from a task"));
+            Report(Descriptors.IW3208.CreateForFile(EntryProject, "this MSBuild cannot build the solution's projects from a task"));
             return false;
         }
 
@@ -248,7 +248,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             var result = engine.BuildProjectFilesInParallel(files, new[] { target }, none, remove, new string[files.Length], returnTargetOutputs: true);
             if (!result.Result)
             {
-                Report(Diagnostic.CreateForFile("IW3208", Solution, $"the solution's projects could not say what to verify ({target} failed; see the errors above)"));
+                Report(Descriptors.IW3208.CreateForFile(Solution, $"the solution's projects could not say what to verify ({target} failed; see the errors above)"));
                 return false;
             }
 

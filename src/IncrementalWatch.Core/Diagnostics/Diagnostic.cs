@@ -1,12 +1,11 @@
 using System.Globalization;
-using System.Resources;
 
 namespace IncrementalWatch.Diagnostics;
 
-/// <summary>How a diagnostic is reported; follows from the code's first digit.</summary>
+/// <summary>How a diagnostic is reported. By convention the code's first digit says it: IW1xxx, IW2xxx, IW3xxx.</summary>
 public enum DiagnosticSeverity
 {
-    /// <summary>IW1xxx: said at normal verbosity (IW1000, the cost summary, at detailed).</summary>
+    /// <summary>IW1xxx: said at normal verbosity (or detailed, see <see cref="DiagnosticDescriptor.Detailed"/>).</summary>
     Message,
 
     /// <summary>IW2xxx.</summary>
@@ -16,49 +15,38 @@ public enum DiagnosticSeverity
     Error,
 }
 
-/// <summary>A coded diagnostic, formatted from Messages.resx.</summary>
+/// <summary>Which command reports a diagnostic, when not every build can.</summary>
+public enum DiagnosticArea
+{
+    Build,
+    Watch,
+    Verify,
+}
+
+/// <summary>One kind of diagnostic (see <see cref="Descriptors"/>).</summary>
+/// <param name="Code">IW followed by four digits.</param>
+/// <param name="Format">The message, with composite-format items for its arguments.</param>
+/// <param name="Summary">What the README's table says of it.</param>
+/// <param name="Detailed">A message only detailed logs need (the cost summary).</param>
+/// <param name="Area">Reported only by `-t:Watch` or `-t:VerifyCacheInvalidation`, or by any build.</param>
+public sealed record DiagnosticDescriptor(string Code, DiagnosticSeverity Severity, string Format, string Summary, bool Detailed = false, DiagnosticArea Area = DiagnosticArea.Build)
+{
+    public Diagnostic Create(params object?[] args) => CreateForFile(null, args);
+
+    public Diagnostic CreateForFile(string? file, params object?[] args) =>
+        new(Code, string.Format(CultureInfo.InvariantCulture, Format, args), file) { Severity = Severity, Detailed = Detailed };
+}
+
+/// <summary>A reported diagnostic, as MSBuild logs it: code, severity, message, and the file it is about.</summary>
 /// <param name="Code">IW followed by four digits.</param>
 /// <param name="Message">The formatted text, without the code.</param>
 /// <param name="File">The file it is about, when there is one.</param>
 public sealed record Diagnostic(string Code, string Message, string? File = null)
 {
-    private static readonly ResourceManager Resources = new("IncrementalWatch.Diagnostics.Messages", typeof(Diagnostic).Assembly);
+    public DiagnosticSeverity Severity { get; init; }
 
-    public DiagnosticSeverity Severity => SeverityOf(Code);
-
-    /// <summary>True for the cost summary, which only detailed logs need.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsLowImportance => Code == "IW1000";
-
-    public static Diagnostic Create(string code, params object?[] args) => CreateForFile(code, null, args);
-
-    public static Diagnostic CreateForFile(string code, string? file, params object?[] args)
-    {
-        string format = Resources.GetString(code, CultureInfo.InvariantCulture)
-            ?? throw new ArgumentException($"No message is defined for the diagnostic code {code}.", nameof(code));
-        return new Diagnostic(code, string.Format(CultureInfo.InvariantCulture, format, args), file);
-    }
-
-    public static DiagnosticSeverity SeverityOf(string code) => code[2] switch
-    {
-        '2' => DiagnosticSeverity.Warning,
-        '3' => DiagnosticSeverity.Error,
-        _ => DiagnosticSeverity.Message,
-    };
-
-    /// <summary>Every code and its message format, for the test that keeps them well formed.</summary>
-    public static IReadOnlyDictionary<string, string> All()
-    {
-        var all = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        // The set belongs to the ResourceManager's cache: disposing it would break later lookups.
-        var set = Resources.GetResourceSet(CultureInfo.InvariantCulture, createIfNotExists: true, tryParents: true)!;
-        foreach (System.Collections.DictionaryEntry entry in set)
-        {
-            all[(string)entry.Key] = (string)entry.Value!;
-        }
-
-        return all;
-    }
+    /// <summary>Logged at low importance (only detailed logs show it).</summary>
+    public bool Detailed { get; init; }
 
     public override string ToString() => $"{Code}: {Message}";
 }

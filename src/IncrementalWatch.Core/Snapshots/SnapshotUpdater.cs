@@ -39,7 +39,7 @@ public static class SnapshotUpdater
         result.Stats = taken.Stats;
         foreach (var bad in taken.Unreadable)
         {
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3001", bad.Path, bad.Path, bad.Reason));
+            result.Diagnostics.Add(Descriptors.IW3001.CreateForFile(bad.Path, bad.Path, bad.Reason));
         }
 
         if (result.Failed)
@@ -53,7 +53,7 @@ public static class SnapshotUpdater
         bool everything = previousSection is null;
         if (everything && !unusable)
         {
-            result.Diagnostics.Add(Diagnostic.Create("IW1007", request.Step.ToString().ToLowerInvariant(), request.ProjectName, EverythingPhrase(request.Step)));
+            result.Diagnostics.Add(Descriptors.IW1007.Create(request.Step.ToString().ToLowerInvariant(), request.ProjectName, EverythingPhrase(request.Step)));
         }
 
         // A file whose timestamp moved while its content stayed (a tool that rewrites the same
@@ -89,7 +89,7 @@ public static class SnapshotUpdater
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3003", request.SnapshotPath, request.SnapshotPath, ex.Message));
+            result.Diagnostics.Add(Descriptors.IW3003.CreateForFile(request.SnapshotPath, request.SnapshotPath, ex.Message));
             return result;
         }
 
@@ -104,8 +104,7 @@ public static class SnapshotUpdater
     public static string SectionName(BuildStep step) => step.ToString().ToLowerInvariant();
 
     /// <summary>The IW1000 cost summary of a step, formatted only when someone logs it.</summary>
-    public static Diagnostic Summary(SnapshotRequest request, SnapshotStats stats) => Diagnostic.Create(
-        "IW1000",
+    public static Diagnostic Summary(SnapshotRequest request, SnapshotStats stats) => Descriptors.IW1000.Create(
         request.ProjectName,
         SectionName(request.Step),
         stats.Inputs,
@@ -124,12 +123,12 @@ public static class SnapshotUpdater
         catch (SnapshotFormatException ex) when (ex.Problem == SnapshotProblem.FutureFormat)
         {
             unusable = true;
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW2002", path, path, ex.Format, SnapshotFile.CurrentFormat));
+            result.Diagnostics.Add(Descriptors.IW2002.CreateForFile(path, path, ex.Format, SnapshotFile.CurrentFormat));
         }
         catch (SnapshotFormatException ex)
         {
             unusable = true;
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW2001", path, path, ex.Detail));
+            result.Diagnostics.Add(Descriptors.IW2001.CreateForFile(path, path, ex.Detail));
         }
 
         return null;
@@ -177,7 +176,7 @@ public static class SnapshotUpdater
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3004", request.AssetsFile, request.AssetsFile, ex.Message));
+            result.Diagnostics.Add(Descriptors.IW3004.CreateForFile(request.AssetsFile, request.AssetsFile, ex.Message));
             return false;
         }
     }
@@ -224,7 +223,7 @@ public static class SnapshotUpdater
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3003", stamp, stamp, ex.Message));
+            result.Diagnostics.Add(Descriptors.IW3003.CreateForFile(stamp, stamp, ex.Message));
             throw;
         }
 
@@ -252,7 +251,7 @@ public static class SnapshotUpdater
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            result.Diagnostics.Add(Diagnostic.CreateForFile("IW3002", output, output, ex.Message));
+            result.Diagnostics.Add(Descriptors.IW3002.CreateForFile(output, output, ex.Message));
             throw;
         }
     }
@@ -264,27 +263,26 @@ public static class SnapshotUpdater
         {
             if (listed++ == MaxListedChanges)
             {
-                result.Diagnostics.Add(Diagnostic.Create("IW1008", diff.Inputs.Count - MaxListedChanges, request.ProjectName, request.SnapshotPath));
+                result.Diagnostics.Add(Descriptors.IW1008.Create(diff.Inputs.Count - MaxListedChanges, request.ProjectName, request.SnapshotPath));
                 break;
             }
 
-            string code = change.Kind switch
+            var descriptor = change.Kind switch
             {
-                ChangeKind.Added => "IW1003",
-                ChangeKind.Removed => "IW1004",
-                _ when change.TimestampDidNotAdvance => "IW1001",
-                _ => "IW1002",
+                ChangeKind.Added => Descriptors.IW1003,
+                ChangeKind.Removed => Descriptors.IW1004,
+                _ when change.TimestampDidNotAdvance => Descriptors.IW1001,
+                _ => Descriptors.IW1002,
             };
-            string path = change.Current.Path;
-            result.Diagnostics.Add(Diagnostic.Create(code, path, phrase(change)));
+            result.Diagnostics.Add(descriptor.Create(change.Current.Path, phrase(change)));
         }
 
         foreach (var property in diff.Properties)
         {
             string what = request.Step == BuildStep.Compile ? "compilation will be redone" : EverythingPhrase(request.Step);
             result.Diagnostics.Add(property.Name.StartsWith(PackageVersions.PropertyPrefix, StringComparison.Ordinal)
-                ? Diagnostic.Create("IW1006", property.Name[PackageVersions.PropertyPrefix.Length..], property.Before ?? "none", property.After ?? "none", what)
-                : Diagnostic.Create("IW1005", property.Name, property.Before ?? string.Empty, property.After ?? string.Empty, what));
+                ? Descriptors.IW1006.Create(property.Name[PackageVersions.PropertyPrefix.Length..], property.Before ?? "none", property.After ?? "none", what)
+                : Descriptors.IW1005.Create(property.Name, property.Before ?? string.Empty, property.After ?? string.Empty, what));
         }
     }
 

@@ -37,21 +37,21 @@ public sealed class AppRunner
         {
             if (record.HostAlive)
             {
-                _console.Report(Diagnostic.Create("IW3103", record.HostPid, _options.ProjectFile));
+                _console.Report(Descriptors.IW3103.Create(record.HostPid, _options.ProjectFile));
                 return false;
             }
 
             if (record.AppPid > 0 && record.AppAlive && !OperatingSystem.IsWindows())
             {
                 var outcome = await GracefulStopper.StopLeftoverAsync(record.AppPid, record.AppGroup, _options.Stop).ConfigureAwait(false);
-                _console.Report(Diagnostic.Create("IW1101", record.AppPid));
+                _console.Report(Descriptors.IW1101.Create(record.AppPid));
                 ReportSurvivors(outcome);
             }
             else if (record.AppPid > 0 && record.AppAlive)
             {
                 using var leftover = Process.GetProcessById(record.AppPid);
                 leftover.Kill(entireProcessTree: true);
-                _console.Report(Diagnostic.Create("IW1101", record.AppPid));
+                _console.Report(Descriptors.IW1101.Create(record.AppPid));
             }
         }
 
@@ -151,7 +151,7 @@ public sealed class AppRunner
         var busy = await PortProbe.WaitUntilFreeAsync(endpoints, _options.PortFreeTimeout, cancellation).ConfigureAwait(false);
         foreach (var endpoint in busy)
         {
-            _console.Report(Diagnostic.Create("IW2101", endpoint, _options.PortFreeTimeout.TotalSeconds));
+            _console.Report(Descriptors.IW2101.Create(endpoint, _options.PortFreeTimeout.TotalSeconds));
         }
 
         TimeSpan portWait = clock.Elapsed;
@@ -170,7 +170,7 @@ public sealed class AppRunner
                 _console.Say($"{(readiness == ReadinessOutcome.Ready ? "ready" : "started")}: pid {app.Id} {timing}");
                 break;
             case ReadinessOutcome.TimedOut:
-                _console.Report(Diagnostic.Create("IW2102", _options.ReadyUrl?.ToString() ?? string.Join(", ", endpoints), _options.ReadyTimeout.TotalSeconds));
+                _console.Report(Descriptors.IW2102.Create(_options.ReadyUrl?.ToString() ?? string.Join(", ", endpoints), _options.ReadyTimeout.TotalSeconds));
                 break;
             case ReadinessOutcome.Exited:
                 break;
@@ -234,7 +234,7 @@ public sealed class AppRunner
     {
         if (outcome.Survivors.Count > 0)
         {
-            _console.Report(Diagnostic.Create("IW2104", string.Join(", ", outcome.Survivors)));
+            _console.Report(Descriptors.IW2104.Create(string.Join(", ", outcome.Survivors)));
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class Verifier
         {
             foreach (string missing in _request.MissingPackage)
             {
-                _report.Notes.Add(Diagnostic.CreateForFile("IW3207", missing, missing));
+                _report.Notes.Add(Descriptors.IW3207.CreateForFile(missing, missing));
             }
 
             CheckStaleOutputs();
@@ -82,13 +82,13 @@ public sealed class Verifier
             var check = (result.Outcome switch
             {
                 StaleOutcome.Fresh => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Passed, "outputs match the current content of every input", clock.Elapsed),
-                StaleOutcome.NotBuilt => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Skipped, "not built yet: no outputs to check", clock.Elapsed, Diagnostic.CreateForFile("IW1203", project.ProjectFile, project.Label)),
+                StaleOutcome.NotBuilt => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Skipped, "not built yet: no outputs to check", clock.Elapsed, Descriptors.IW1203.CreateForFile(project.ProjectFile, project.Label)),
                 StaleOutcome.Relocated => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, $"the content snapshot was recorded for {result.Differences[0]}, not for {project.Directory}", clock.Elapsed,
-                    Diagnostic.CreateForFile("IW3209", project.ProjectFile, project.Label, project.SnapshotFile, result.Differences[0], project.Directory)),
+                    Descriptors.IW3209.CreateForFile(project.ProjectFile, project.Label, project.SnapshotFile, result.Differences[0], project.Directory)),
                 StaleOutcome.NoSnapshot => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "outputs without a content snapshot", clock.Elapsed,
-                    Diagnostic.CreateForFile("IW3202", project.ProjectFile, project.Label, project.SnapshotFile, result.Differences.FirstOrDefault() ?? "missing")),
+                    Descriptors.IW3202.CreateForFile(project.ProjectFile, project.Label, project.SnapshotFile, result.Differences.FirstOrDefault() ?? "missing")),
                 _ => new CheckResult(VerifyReport.StaleCategory, project.Label, CheckStatus.Failed, "built from other content: " + string.Join("; ", result.Differences), clock.Elapsed,
-                    Diagnostic.CreateForFile("IW3201", project.ProjectFile, project.Label, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
+                    Descriptors.IW3201.CreateForFile(project.ProjectFile, project.Label, result.Differences.Count, string.Join("; ", result.Differences.Take(10)) + (result.Differences.Count > 10 ? "; ..." : ""))),
             }) with { Project = project.Name };
             _allFresh &= result.Outcome is StaleOutcome.Fresh or StaleOutcome.NotBuilt;
             anyFresh |= result.Outcome == StaleOutcome.Fresh;
@@ -151,7 +151,7 @@ public sealed class Verifier
         catch (InvalidDataException ex)
         {
             _report.Add(new CheckResult(VerifyReport.IncrementalityCategory, Entry, CheckStatus.Failed, $"the binary log cannot be read: {ex.Message}", clock.Elapsed,
-                Diagnostic.CreateForFile("IW3205", binlog, binlog, ex.Message)));
+                Descriptors.IW3205.CreateForFile(binlog, binlog, ex.Message)));
             return;
         }
 
@@ -194,7 +194,7 @@ public sealed class Verifier
         {
             var status = _request.Strict ? CheckStatus.Failed : CheckStatus.Warned;
             return new CheckResult(VerifyReport.IncrementalityCategory, "files changed by no logged task", status, $"{item.Reason}: {evidence}", TimeSpan.Zero,
-                Diagnostic.CreateForFile(_request.Strict ? "IW3210" : "IW2202", entryFile, Entry, item.Evidence.Count, evidence));
+                (_request.Strict ? Descriptors.IW3210 : Descriptors.IW2202).CreateForFile(entryFile, Entry, item.Evidence.Count, evidence));
         }
 
         string name = $"{project}: {item.Target}";
@@ -202,17 +202,17 @@ public sealed class Verifier
         if (allowed.Contains(item.Target))
         {
             return new CheckResult(VerifyReport.IncrementalityCategory, name, CheckStatus.Allowed, detail, item.Duration,
-                Diagnostic.CreateForFile("IW1202", item.ProjectFile, project, item.Target, item.Reason, ms));
+                Descriptors.IW1202.CreateForFile(item.ProjectFile, project, item.Target, item.Reason, ms));
         }
 
         if (item.Owner.Kind == OwnerKind.User || _request.Strict)
         {
             return new CheckResult(VerifyReport.IncrementalityCategory, name, CheckStatus.Failed, detail, item.Duration,
-                Diagnostic.CreateForFile("IW3203", file, project, item.Target, item.Reason, ms, evidence, owner));
+                Descriptors.IW3203.CreateForFile(file, project, item.Target, item.Reason, ms, evidence, owner));
         }
 
         return new CheckResult(VerifyReport.IncrementalityCategory, name, CheckStatus.Warned, detail, item.Duration,
-            Diagnostic.CreateForFile("IW2201", file, project, item.Target, owner, item.Reason, ms, evidence));
+            Descriptors.IW2201.CreateForFile(file, project, item.Target, owner, item.Reason, ms, evidence));
     }
 
     /// <summary>The .NET installation: the folder of the dotnet that runs this host (targets under it are the SDK's).</summary>
@@ -237,7 +237,7 @@ public sealed class Verifier
         if (string.Equals(entry, _request.Entry.ProjectFile, PathComparison.Comparison))
         {
             _report.Add(new CheckResult(VerifyReport.ProofCategory, Entry, CheckStatus.Failed, $"the project is outside the workspace root {root}", TimeSpan.Zero,
-                Diagnostic.Create("IW3208", $"{_request.Entry.ProjectFile} is outside the workspace root {root}; set IncrementalWatchVerifyWorkspaceRoot")));
+                Descriptors.IW3208.Create($"{_request.Entry.ProjectFile} is outside the workspace root {root}; set IncrementalWatchVerifyWorkspaceRoot")));
             return;
         }
 
@@ -293,7 +293,7 @@ public sealed class Verifier
                 {
                     string why = $"the rebuild failed (exit code {rebuild.ExitCode}): {string.Join(" ", rebuild.Errors)}";
                     _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
-                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)) { Project = project.Name });
+                        Descriptors.IW3206.CreateForFile(project.ProjectFile, project.Name, kind, relativeInput, change, why)) { Project = project.Name });
                 }
                 else if (unchanged.Count == 0)
                 {
@@ -304,7 +304,7 @@ public sealed class Verifier
                 {
                     string why = kind == ProofKind.AdditionalFile ? $"the compiler did not run again ({outputNames} untouched)" : $"{outputNames} did not change: the build used the old content";
                     _report.Add(new CheckResult(VerifyReport.ProofCategory, label, CheckStatus.Failed, $"{change}; {why}", caseClock.Elapsed,
-                        Diagnostic.CreateForFile("IW3206", project.ProjectFile, project.Name, kind, relativeInput, change, why)) { Project = project.Name });
+                        Descriptors.IW3206.CreateForFile(project.ProjectFile, project.Name, kind, relativeInput, change, why)) { Project = project.Name });
                 }
             }
         }
@@ -354,7 +354,7 @@ public sealed class Verifier
 
         string errors = build.Errors.Count > 0 ? string.Join(" ", build.Errors) : "no error lines; see the log";
         _report.Add(new CheckResult(category, $"{Entry}: {which} build", CheckStatus.Failed, $"the {which} build failed (exit code {build.ExitCode}): {errors}", build.Duration,
-            Diagnostic.CreateForFile("IW3204", _request.Entry.ProjectFile, Entry, which, build.ExitCode, build.LogFile, errors)));
+            Descriptors.IW3204.CreateForFile(_request.Entry.ProjectFile, Entry, which, build.ExitCode, build.LogFile, errors)));
         return false;
     }
 

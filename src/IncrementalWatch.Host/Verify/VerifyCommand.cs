@@ -28,7 +28,7 @@ internal static class VerifyCommand
         }
         catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or OperationCanceledException)
         {
-            var diagnostic = Diagnostic.Create("IW3208", ex.Message);
+            var diagnostic = Descriptors.IW3208.Create(ex.Message);
             new VerifyResults(Summary: "", [diagnostic]).Save(results);
             return 2;
         }

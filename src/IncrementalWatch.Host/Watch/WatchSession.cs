@@ -258,7 +258,7 @@ public sealed class WatchSession
         _knownDirectoryFiles.UnionWith(files);
         if (string.IsNullOrEmpty(_info.RunCommand))
         {
-            _console.Report(Diagnostic.Create("IW3102", _options.ProjectFile));
+            _console.Report(Descriptors.IW3102.Create(_options.ProjectFile));
             return;
         }
 
@@ -270,11 +270,11 @@ public sealed class WatchSession
         }
         catch (InvalidDataException ex)
         {
-            _console.Report(Diagnostic.Create("IW3105", ex.Message));
+            _console.Report(Descriptors.IW3105.Create(ex.Message));
         }
         catch (InvalidOperationException ex)
         {
-            _console.Report(Diagnostic.Create("IW3101", ex.Message));
+            _console.Report(Descriptors.IW3101.Create(ex.Message));
         }
     }
 
@@ -300,7 +300,7 @@ public sealed class WatchSession
 
         _polling = true;
         _events.Dispose();
-        _console.Report(Diagnostic.Create("IW2103", reason, (int)_options.PollInterval.TotalMilliseconds));
+        _console.Report(Descriptors.IW2103.Create(reason, (int)_options.PollInterval.TotalMilliseconds));
     }
 
     /// <summary>Project folders (recursively) and the folders of watched files outside them.</summary>
