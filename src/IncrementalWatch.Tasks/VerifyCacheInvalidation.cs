@@ -57,6 +57,9 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
     /// <summary>$(NuGetPackageRoot): targets defined below it belong to a package.</summary>
     public string PackagesRoot { get; set; } = "";
 
+    /// <summary>IncrementalWatchNeverInputFolders.</summary>
+    public string[] NeverInputFolders { get; set; } = Array.Empty<string>();
+
     public void Cancel() => _cancel.Cancel();
 
     protected override void ExecuteCore()
@@ -131,6 +134,7 @@ public sealed class VerifyCacheInvalidation : IncrementalWatchTask, ICancelableT
             DotnetPath = DotnetPath.Length > 0 ? DotnetPath : "dotnet",
             Strict = Strict,
             PackagesRoot = PackagesRoot.Length > 0 ? PackagesRoot : null,
+            NeverInputFolders = NeverInputFolders,
         }.Save(requestFile);
 
         if (RunHost(requestFile, resultsFile) is not int exitCode)

@@ -27,6 +27,9 @@ public sealed class WriteWatchInfo : IncrementalWatchTask
 
     public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>IncrementalWatchNeverInputFolders: folder names the host never watches.</summary>
+    public string[] NeverInputFolders { get; set; } = Array.Empty<string>();
+
     protected override void ExecuteCore()
     {
         var projects = Projects
@@ -39,7 +42,7 @@ public sealed class WriteWatchInfo : IncrementalWatchTask
             .Distinct(FileSystem.PathComparison.Comparer)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var info = new WatchInfo(RunCommand, RunArguments, RunWorkingDirectory, TargetDirectory, LaunchSettingsFile, projects, files);
+        var info = new WatchInfo(RunCommand, RunArguments, RunWorkingDirectory, TargetDirectory, LaunchSettingsFile, projects, files, NeverInputFolders);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(OutputFile))!);
         info.Save(OutputFile);
     }

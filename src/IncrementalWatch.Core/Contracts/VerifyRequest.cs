@@ -92,6 +92,9 @@ public sealed class VerifyRequest
     /// <summary>$(NuGetPackageRoot), to tell a package's targets from the user's.</summary>
     public string? PackagesRoot { get; init; }
 
+    /// <summary>IncrementalWatchNeverInputFolders: not recorded as the second build's writes, not copied for the proof.</summary>
+    public IReadOnlyList<string> NeverInputFolders { get; init; } = Array.Empty<string>();
+
     [System.Text.Json.Serialization.JsonIgnore]
     public bool SolutionMode => !string.IsNullOrEmpty(Solution);
 

@@ -15,7 +15,8 @@ public sealed record WatchInfo(
     string TargetDirectory,
     string LaunchSettingsFile,
     IReadOnlyList<WatchedProject> Projects,
-    IReadOnlyList<string> Files)
+    IReadOnlyList<string> Files,
+    IReadOnlyList<string>? NeverInputFolders = null)
 {
     /// <exception cref="InvalidDataException">The file is not a watch-info file.</exception>
     public static WatchInfo Load(string path) => ContractFile.Load(path, ContractJson.Default.WatchInfo);

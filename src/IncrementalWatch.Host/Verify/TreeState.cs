@@ -1,3 +1,4 @@
+using IncrementalWatch.FileSystem;
 namespace IncrementalWatch.Host.Verify;
 
 /// <summary>
@@ -6,19 +7,19 @@ namespace IncrementalWatch.Host.Verify;
 /// </summary>
 public sealed class TreeState
 {
-    private static readonly string[] SkippedFolders = { ".git", ".vs", ".idea", "node_modules", "TestResults" };
     private readonly Dictionary<string, (long Size, DateTime Written)> _files;
 
     private TreeState(Dictionary<string, (long, DateTime)> files) => _files = files;
 
-    public static TreeState Capture(IEnumerable<string> folders)
+    /// <summary>Every file under the folders, except inside <paramref name="neverInputs"/>' folders (bin/ and obj/ are included: builds write there).</summary>
+    public static TreeState Capture(IEnumerable<string> folders, NeverInputs neverInputs)
     {
         var files = new Dictionary<string, (long, DateTime)>(FileSystem.PathComparison.Comparer);
         foreach (string folder in folders.Distinct(FileSystem.PathComparison.Comparer))
         {
             if (Directory.Exists(folder))
             {
-                Walk(new DirectoryInfo(folder), files);
+                Walk(new DirectoryInfo(folder), files, neverInputs);
             }
         }
 
@@ -48,7 +49,7 @@ public sealed class TreeState
         return changed.ToList();
     }
 
-    private static void Walk(DirectoryInfo folder, Dictionary<string, (long, DateTime)> files)
+    private static void Walk(DirectoryInfo folder, Dictionary<string, (long, DateTime)> files, NeverInputs neverInputs)
     {
         IEnumerable<FileSystemInfo> entries;
         try
@@ -64,9 +65,9 @@ public sealed class TreeState
         {
             if (entry is DirectoryInfo directory)
             {
-                if (!SkippedFolders.Contains(directory.Name, StringComparer.OrdinalIgnoreCase) && directory.LinkTarget is null)
+                if (!neverInputs.IsFolder(directory.Name) && directory.LinkTarget is null)
                 {
-                    Walk(directory, files);
+                    Walk(directory, files, neverInputs);
                 }
             }
             else if (entry is FileInfo file)

@@ -129,7 +129,7 @@ public sealed class Verifier
             }
 
             var folders = _request.Closure.Select(p => p.Directory).ToList();
-            var before = TreeState.Capture(folders);
+            var before = TreeState.Capture(folders, NeverInputs.FromList(_request.NeverInputFolders));
             binlog = LogPath("second.binlog");
             Say($"building {Entry} again, with a binary log (second build)");
             var second = await _builds.RunAsync(BuildTarget, LogPath("build2.log"), restore: false, binlog, cancellation).ConfigureAwait(false);
@@ -138,7 +138,7 @@ public sealed class Verifier
                 return;
             }
 
-            changed = TreeState.Capture(folders).ChangedSince(before)
+            changed = TreeState.Capture(folders, NeverInputs.FromList(_request.NeverInputFolders)).ChangedSince(before)
                 .Where(f => !f.StartsWith(Path.GetFullPath(_request.ReportDirectory), PathComparison.Comparison))
                 .ToList();
         }
@@ -232,7 +232,7 @@ public sealed class Verifier
     {
         Say($"copying {root} for the invalidation proof");
         var clock = Stopwatch.StartNew();
-        using var copy = WorkspaceCopy.Create(root);
+        using var copy = WorkspaceCopy.Create(root, NeverInputs.FromList(_request.NeverInputFolders));
         string entry = copy.Map(_request.Entry.ProjectFile);
         if (string.Equals(entry, _request.Entry.ProjectFile, PathComparison.Comparison))
         {

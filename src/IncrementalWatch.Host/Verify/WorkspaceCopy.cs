@@ -1,3 +1,4 @@
+using IncrementalWatch.FileSystem;
 using IncrementalWatch.Contracts;
 
 namespace IncrementalWatch.Host.Verify;
@@ -9,7 +10,6 @@ namespace IncrementalWatch.Host.Verify;
 /// </summary>
 public sealed class WorkspaceCopy : IDisposable
 {
-    private static readonly string[] Excluded = { "bin", "obj", ".git", ".vs", ".idea", "TestResults", "node_modules" };
 
     private WorkspaceCopy(string source, string root)
     {
@@ -21,11 +21,12 @@ public sealed class WorkspaceCopy : IDisposable
 
     public string Root { get; }
 
-    public static WorkspaceCopy Create(string source)
+    /// <summary>Copies <paramref name="source"/> without bin/, obj/ and <paramref name="neverInputs"/>' folders.</summary>
+    public static WorkspaceCopy Create(string source, NeverInputs neverInputs)
     {
         string scratch = Path.Combine(Path.GetTempPath(), "incrementalwatch-proof", Path.GetRandomFileName());
         var copy = new WorkspaceCopy(Path.GetFullPath(source), Path.Combine(scratch, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)))));
-        CopyFolder(new DirectoryInfo(copy.Source), copy.Root);
+        CopyFolder(new DirectoryInfo(copy.Source), copy.Root, neverInputs);
         return copy;
     }
 
@@ -111,7 +112,7 @@ public sealed class WorkspaceCopy : IDisposable
         }
     }
 
-    private static void CopyFolder(DirectoryInfo source, string target)
+    private static void CopyFolder(DirectoryInfo source, string target, NeverInputs neverInputs)
     {
         Directory.CreateDirectory(target);
         foreach (var entry in source.EnumerateFileSystemInfos())
@@ -119,9 +120,9 @@ public sealed class WorkspaceCopy : IDisposable
             string destination = Path.Combine(target, entry.Name);
             if (entry is DirectoryInfo directory)
             {
-                if (!Excluded.Contains(directory.Name, StringComparer.OrdinalIgnoreCase) && directory.LinkTarget is null)
+                if (!directory.Name.Equals("bin", StringComparison.OrdinalIgnoreCase) && !directory.Name.Equals("obj", StringComparison.OrdinalIgnoreCase) && !neverInputs.IsFolder(directory.Name) && directory.LinkTarget is null)
                 {
-                    CopyFolder(directory, destination);
+                    CopyFolder(directory, destination, neverInputs);
                 }
             }
             else if (entry is FileInfo file)

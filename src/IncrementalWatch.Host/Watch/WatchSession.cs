@@ -39,7 +39,7 @@ public sealed class WatchSession
         _options = options;
         _console = console;
         _info = initial;
-        _filter = new PathFilter(initial.Projects);
+        _filter = new PathFilter(initial.Projects, NeverInputs.FromList(initial.NeverInputFolders));
         _info = initial with { Files = initial.Files.Where(f => !_filter.IsIgnored(f)).ToList() };
         _runner = new AppRunner(options.App, console);
         _builder = new BuildRunner(options, console.Sink.BelowTerminalLogger ? console.Sink : null);
@@ -247,7 +247,7 @@ public sealed class WatchSession
 
         _console.Event("built", "");
         _info = WatchInfo.Load(_options.WatchInfoFile);
-        _filter = new PathFilter(_info.Projects);
+        _filter = new PathFilter(_info.Projects, NeverInputs.FromList(_info.NeverInputFolders));
 
         // Files the build generates (under obj/) are its outputs, not inputs to watch.
         _info = _info with { Files = _info.Files.Where(f => !_filter.IsIgnored(f)).ToList() };
