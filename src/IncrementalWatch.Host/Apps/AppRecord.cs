@@ -1,5 +1,5 @@
-using System.Globalization;
-using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using IncrementalWatch.FileSystem;
 using IncrementalWatch.Host.Processes;
 
@@ -15,56 +15,33 @@ public sealed record AppRecord(int AppPid, int AppGroup, long AppStart, int Host
     public static AppRecord For(ChildProcess app) =>
         new(app.Id, app.GroupId, app.StartIdentity, Environment.ProcessId, ProcessIdentity.StartTimeOf(Environment.ProcessId) ?? 0);
 
-    public void Save(string path)
-    {
-        string text = string.Create(CultureInfo.InvariantCulture, $"app {AppPid} {AppGroup} {AppStart}\nhost {HostPid} {HostStart}\n");
-        AtomicFile.Write(path, Encoding.UTF8.GetBytes(text));
-    }
+    public void Save(string path) => AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(this, AppRecordJson.Default.AppRecord));
 
     /// <summary>Reads a record; null when there is none or it cannot be understood.</summary>
     public static AppRecord? Load(string path)
     {
-        string[] lines;
         try
         {
-            lines = File.ReadAllLines(path);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(path), AppRecordJson.Default.AppRecord);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return null;
         }
-
-        long[]? app = Fields(lines, "app", 3);
-        long[]? host = Fields(lines, "host", 2);
-        return app is null || host is null ? null : new AppRecord((int)app[0], (int)app[1], app[2], (int)host[0], host[1]);
     }
 
     /// <summary>Whether the host that wrote the record is still running.</summary>
+    [JsonIgnore]
     public bool HostAlive => HostPid != Environment.ProcessId && ProcessIdentity.IsSame(HostPid, HostStart);
 
     /// <summary>Whether the recorded app is still running (and is the same process).</summary>
+    [JsonIgnore]
     public bool AppAlive => ProcessIdentity.IsSame(AppPid, AppStart);
+}
 
-    private static long[]? Fields(string[] lines, string key, int count)
-    {
-        foreach (string line in lines)
-        {
-            string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == count + 1 && parts[0] == key)
-            {
-                var values = new long[count];
-                for (int i = 0; i < count; i++)
-                {
-                    if (!long.TryParse(parts[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]))
-                    {
-                        return null;
-                    }
-                }
-
-                return values;
-            }
-        }
-
-        return null;
-    }
+/// <summary>The record's source-generated serializer (app.pid is JSON).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(AppRecord))]
+internal sealed partial class AppRecordJson : JsonSerializerContext
+{
 }
