@@ -99,19 +99,28 @@ internal static class HostCommand
             return new HostInvocation.Invalid(errors);
         }
 
+        string project = Path.GetFullPath(result.GetValue(Project)!);
+        string state = Path.GetFullPath(result.GetValue(State)!);
+        string workingDirectory = Path.GetFullPath(result.GetValue(WorkingDirectory) is { Length: > 0 } wd ? wd : Environment.CurrentDirectory);
         var options = new WatchOptions
         {
-            ProjectFile = Path.GetFullPath(result.GetValue(Project)!),
-            StateDirectory = Path.GetFullPath(result.GetValue(State)!),
+            ProjectFile = project,
+            StateDirectory = state,
             DotnetPath = result.GetValue(Dotnet)!,
-            WorkingDirectory = Path.GetFullPath(result.GetValue(WorkingDirectory) is { Length: > 0 } wd ? wd : Environment.CurrentDirectory),
+            WorkingDirectory = workingDirectory,
             BuildProperties = result.GetValue(Property) ?? Array.Empty<string>(),
-            LaunchProfile = result.GetValue(LaunchProfile),
-            NoLaunchProfile = result.GetValue(NoLaunchProfile),
-            AppArguments = result.GetValue(AppArgument) ?? Array.Empty<string>(),
-            Stop = StopOptions.Default with { Signal = signal, Grace = TimeSpan.FromMilliseconds(result.GetValue(Grace)) },
-            ReadyUrl = readyUrl,
-            ReadyTimeout = TimeSpan.FromMilliseconds(result.GetValue(ReadyTimeout)),
+            App = new AppOptions
+            {
+                ProjectFile = project,
+                StateDirectory = state,
+                WorkingDirectory = workingDirectory,
+                LaunchProfile = result.GetValue(LaunchProfile),
+                NoLaunchProfile = result.GetValue(NoLaunchProfile),
+                AppArguments = result.GetValue(AppArgument) ?? Array.Empty<string>(),
+                Stop = StopOptions.Default with { Signal = signal, Grace = TimeSpan.FromMilliseconds(result.GetValue(Grace)) },
+                ReadyUrl = readyUrl,
+                ReadyTimeout = TimeSpan.FromMilliseconds(result.GetValue(ReadyTimeout)),
+            },
             Polling = result.GetValue(Polling) || Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is "1" or "true",
             PollInterval = TimeSpan.FromMilliseconds(result.GetValue(PollInterval)),
             ReconcileInterval = result.GetValue(Reconcile) == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMilliseconds(result.GetValue(Reconcile)),

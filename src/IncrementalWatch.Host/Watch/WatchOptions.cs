@@ -20,20 +20,8 @@ public sealed record WatchOptions
     /// <summary>Global properties of the Watch build (Configuration=Release ...), passed to each rebuild.</summary>
     public IReadOnlyList<string> BuildProperties { get; init; } = Array.Empty<string>();
 
-    public string? LaunchProfile { get; init; }
-
-    public bool NoLaunchProfile { get; init; }
-
-    /// <summary>Arguments for the app; when given, the profile's commandLineArgs are not used (as dotnet run does).</summary>
-    public IReadOnlyList<string> AppArguments { get; init; } = Array.Empty<string>();
-
-    public StopOptions Stop { get; init; } = StopOptions.Default;
-
-    public Uri? ReadyUrl { get; init; }
-
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    public TimeSpan PortFreeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How the app is started, probed and stopped.</summary>
+    public required AppOptions App { get; init; }
 
     public bool Polling { get; init; }
 
@@ -57,19 +45,4 @@ public sealed record WatchOptions
     public string WatchInfoFile => Path.Combine(StateDirectory, "watch.info");
 
     public string RecordFile => App.RecordFile;
-
-    /// <summary>The app supervisor's part of these options.</summary>
-    public AppOptions App => new()
-    {
-        ProjectFile = ProjectFile,
-        StateDirectory = StateDirectory,
-        WorkingDirectory = WorkingDirectory,
-        LaunchProfile = LaunchProfile,
-        NoLaunchProfile = NoLaunchProfile,
-        AppArguments = AppArguments,
-        Stop = Stop,
-        ReadyUrl = ReadyUrl,
-        ReadyTimeout = ReadyTimeout,
-        PortFreeTimeout = PortFreeTimeout,
-    };
 }
