@@ -74,8 +74,8 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); d
 sed -i "s/127.0.0.1:5199/127.0.0.1:$port/" "$work/webapp/Properties/launchSettings.json"
 (cd "$work/webapp" && exec dotnet build -t:Watch -nologo -tl:off "-p:IwTestPackageVersion=$version") > "$work/watch.log" 2>&1 &
 watch_pid=$!
-stop_watch() { # SIGTERM to the host (from its record): it stops the app gracefully and exits
-  local host; host="$(awk '$1=="host"{print $2}' "$work/webapp/obj/IncrementalWatch/app.pid" 2>/dev/null || true)"
+stop_watch() { # SIGTERM to the host (its pid from the JSON app record): it stops the app gracefully and exits
+  local host; host="$(sed -n 's/.*"hostPid": *\([0-9]*\).*/\1/p' "$work/webapp/obj/IncrementalWatch/app.pid" 2>/dev/null || true)"
   [[ -n "$host" ]] && kill -TERM "$host" 2>/dev/null || true
   for _ in $(seq 1 100); do kill -0 "$watch_pid" 2>/dev/null || return 0; sleep 0.2; done
   kill -KILL "$watch_pid" 2>/dev/null || true
