@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
 using Microsoft.Build.Framework;

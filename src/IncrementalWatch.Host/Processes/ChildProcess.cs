@@ -17,10 +17,10 @@ public sealed class ChildProcess
 {
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Process? _windowsProcess;
-    private Task _outputClosed = Task.CompletedTask;
 
-    private ChildProcess(int id, Process? windowsProcess)
+    private ChildProcess(int id, Process? windowsProcess, Task outputClosed)
     {
+        OutputClosed = outputClosed;
         Id = id;
         _windowsProcess = windowsProcess;
         StartedAt = DateTimeOffset.UtcNow;
@@ -46,7 +46,7 @@ public sealed class ChildProcess
     /// With a sink: completes when every writer has closed the output pipe (the child and
     /// whatever it started that inherited it, such as a compiler server).
     /// </summary>
-    public Task OutputClosed => _outputClosed;
+    public Task OutputClosed { get; }
 
     /// <summary>Stops the child and everything it started: the stop signal, a grace period, then SIGKILL.</summary>
     public Task<StopOutcome> StopAsync(StopOptions options) => GracefulStopper.StopAsync(this, options);
@@ -104,7 +104,7 @@ public sealed class ChildProcess
             outputClosed = OutputPump.Start(new FileStream(handle, FileAccess.Read, 1), info.Sink, info.Name).Completion;
         }
 
-        var app = new ChildProcess(pid, null) { _outputClosed = outputClosed };
+        var app = new ChildProcess(pid, null, outputClosed);
         var reaper = new Thread(() => app.Reap()) { IsBackground = true, Name = $"reap {pid}" };
         reaper.Start();
         return app;
@@ -182,7 +182,7 @@ public sealed class ChildProcess
             _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
         }
 
-        var app = new ChildProcess(process.Id, process) { _outputClosed = outputClosed };
+        var app = new ChildProcess(process.Id, process, outputClosed);
         _ = process.WaitForExitAsync().ContinueWith(_ => app._exited.TrySetResult(process.ExitCode), TaskScheduler.Default);
         return app;
     }

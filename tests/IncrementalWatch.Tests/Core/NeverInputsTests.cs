@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using IncrementalWatch.Contracts;
 using IncrementalWatch.FileSystem;
 using IncrementalWatch.Host.Verify;
 using IncrementalWatch.Host.Watch;
@@ -16,21 +15,6 @@ public sealed class NeverInputsTests
         string props = File.ReadAllText(Path.Combine(RepoPaths.Root, "targets", "IncrementalWatch.props"));
         var value = Regex.Match(props, "<IncrementalWatchNeverInputFolders [^>]*>([^<]*)</").Groups[1].Value;
         Assert.Equal(NeverInputs.DefaultFolders, value.Split(';'));
-    }
-
-    [Theory]
-    [InlineData("/r/App/node_modules/x/index.js", true)]
-    [InlineData("/r/.git/HEAD", true)]
-    [InlineData("/r/App/TestResults/a.trx", true)]
-    [InlineData("/r/App/.Program.cs.swp", true)]
-    [InlineData("/r/App/Program.cs~", true)]
-    [InlineData("/r/App/Program.cs", false)]
-    [InlineData("/r/App/wwwroot/site.css", false)]
-    public void Watch_ignores_what_is_never_an_input_and_the_build_outputs(string path, bool ignored)
-    {
-        var filter = new PathFilter([new WatchedProject("/r/App/App.csproj", "/r/App", "/r/App/bin/", "/r/App/obj/")]);
-        Assert.Equal(ignored, filter.IsIgnored(path));
-        Assert.True(filter.IsIgnored("/r/App/obj/Debug/App.dll"));
     }
 
     [Fact]

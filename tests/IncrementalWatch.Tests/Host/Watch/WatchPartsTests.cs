@@ -58,6 +58,9 @@ public sealed class WatchPartsTests
     [InlineData("/w/App/#Program.cs#", true)]
     [InlineData("/w/App/Program.cs___jb_tmp___", true)]
     [InlineData("/w/App/Data/notes.txt", false)]
+    [InlineData("/w/App/node_modules/x/index.js", true)]
+    [InlineData("/w/App/TestResults/a.trx", true)]
+    [InlineData("/w/App/wwwroot/site.css", false)]
     public void BuildOutputsAndEditorFilesAreIgnored(string path, bool ignored)
     {
         var filter = new PathFilter(new[] { new WatchedProject("/w/App/App.csproj", "/w/App", "/w/App/bin/", "/w/App/obj/") });
