@@ -230,9 +230,9 @@ public sealed class Verifier
 
     private async Task ProveInvalidationAsync(string root, CancellationToken cancellation)
     {
-        Say($"copying {root} for the invalidation proof");
         var clock = Stopwatch.StartNew();
         using var copy = WorkspaceCopy.Create(root, NeverInputs.FromList(_request.NeverInputFolders));
+        Say($"copied {root} to {copy.Root} for the invalidation proof (removed afterwards)");
         string entry = copy.Map(_request.Entry.ProjectFile);
         if (string.Equals(entry, _request.Entry.ProjectFile, PathComparison.Comparison))
         {

@@ -24,7 +24,8 @@ public sealed class WorkspaceCopy : IDisposable
     /// <summary>Copies <paramref name="source"/> without bin/, obj/ and <paramref name="neverInputs"/>' folders.</summary>
     public static WorkspaceCopy Create(string source, NeverInputs neverInputs)
     {
-        string scratch = Path.Combine(Path.GetTempPath(), "incrementalwatch-proof", Path.GetRandomFileName());
+        // A folder of its own right in the temp folder, so removing it leaves nothing behind.
+        string scratch = Path.Combine(Path.GetTempPath(), "incrementalwatch-proof-" + Path.GetRandomFileName());
         var copy = new WorkspaceCopy(Path.GetFullPath(source), Path.Combine(scratch, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)))));
         CopyFolder(new DirectoryInfo(copy.Source), copy.Root, neverInputs);
         return copy;
