@@ -12,7 +12,7 @@ namespace IncrementalWatch.Host.Apps;
 /// it after a good build (old app stopped gracefully, port free, new app started, readiness
 /// awaited), restarts it with backoff when it crashes, and stops it for good at the end.
 /// </summary>
-public sealed class AppRunner
+public sealed class AppRunner : IAppSupervisor
 {
     private readonly AppOptions _options;
     private readonly WatchConsole _console;
@@ -29,6 +29,10 @@ public sealed class AppRunner
     }
 
     public ChildProcess? App { get; private set; }
+
+    public Task<int>? Exited => App?.Exited;
+
+    public bool IsRunning => App is not null;
 
     /// <summary>Stops an app a killed host left behind, and removes old run slots. False when another host is alive.</summary>
     public async Task<bool> CleanUpAfterEarlierHostAsync()

@@ -1,11 +1,19 @@
 using System.Diagnostics;
+using IncrementalWatch.Contracts;
 using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
 
 namespace IncrementalWatch.Host.Watch;
 
-/// <summary>The result of one rebuild.</summary>
-public sealed record BuildResult(bool Succeeded, int ExitCode, TimeSpan Duration);
+/// <summary>The result of one rebuild, with the watch list it wrote when it succeeded.</summary>
+public sealed record BuildResult(bool Succeeded, int ExitCode, TimeSpan Duration, WatchInfo? Info = null);
+
+/// <summary>What the watch loop asks of a build (a <see cref="BuildRunner"/>, or a stand-in in tests).</summary>
+public interface IProjectBuilder
+{
+    /// <summary>Builds once; on success the result carries the watch list the build wrote.</summary>
+    Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation);
+}
 
 /// <summary>
 /// Rebuilds the project with a plain `dotnet msbuild -restore -t:Build` (the user's own SDK, settings and
@@ -13,7 +21,7 @@ public sealed record BuildResult(bool Succeeded, int ExitCode, TimeSpan Duration
 /// skipped unless a project, props, targets or NuGet file changed or the last build failed.
 /// The build also writes the watch list (the package's _IncrementalWatchWriteWatchInfo target).
 /// </summary>
-public sealed class BuildRunner
+public sealed class BuildRunner : IProjectBuilder
 {
     private readonly WatchOptions _options;
     private readonly ConsoleSink? _output;
@@ -61,7 +69,9 @@ public sealed class BuildRunner
             await Task.WhenAny(build.OutputClosed, Task.Delay(TimeSpan.FromSeconds(1), cancellation)).ConfigureAwait(false);
         }
 
-        return new BuildResult(exitCode == 0, exitCode, clock.Elapsed);
+        return exitCode == 0
+            ? new BuildResult(true, 0, clock.Elapsed, WatchInfo.Load(_options.WatchInfoFile))
+            : new BuildResult(false, exitCode, clock.Elapsed);
     }
 
     /// <summary>Whether a change to this file can change what restore produces.</summary>

@@ -9,7 +9,7 @@ namespace IncrementalWatch.Host.Watch;
 /// becomes Unavailable and the loop polls instead. A new directory also asks for a rescan,
 /// because files written into it before its watch was added send no events.
 /// </summary>
-public sealed class FileEventSource : IDisposable
+public sealed class FileEventSource : IChangeSource
 {
     private readonly ChannelWriter<WatchSignal> _output;
     private readonly List<FileSystemWatcher> _watchers = new();

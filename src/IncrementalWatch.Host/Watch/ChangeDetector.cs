@@ -1,0 +1,158 @@
+using IncrementalWatch.Contracts;
+using IncrementalWatch.FileSystem;
+
+namespace IncrementalWatch.Host.Watch;
+
+/// <summary>
+/// Decides, by content, which of the paths the sources reported are changes worth a rebuild:
+/// a watched file whose bytes differ from what the last build read, or a new file the project
+/// may take up after re-evaluation (one with an extension some watched file has, or a project,
+/// props, targets or NuGet file). A save of identical bytes, a touch, or a write under bin/,
+/// obj/ and the never-input folders is no change. Holds the watch list the last good build
+/// wrote; knows nothing of processes.
+/// </summary>
+public sealed class ChangeDetector
+{
+    private readonly ContentBaseline _baseline = new();
+    private readonly HashSet<string> _pendingNew = new(PathComparison.Comparer);
+    private HashSet<string> _knownDirectoryFiles = new(PathComparison.Comparer);
+    private HashSet<string> _extensions = new(StringComparer.OrdinalIgnoreCase);
+    private PathFilter _filter;
+
+    public ChangeDetector(WatchInfo initial)
+    {
+        (Info, _filter) = Filtered(initial);
+        _baseline.Capture(Info.Files);
+        _extensions = Extensions(Info.Files);
+        _knownDirectoryFiles = ScanProjectFolders();
+    }
+
+    /// <summary>The watch list, less what is never an input.</summary>
+    public WatchInfo Info { get; private set; }
+
+    public bool IsIgnored(string path) => _filter.IsIgnored(path);
+
+    /// <summary>What the sources should watch: project folders (recursively) and the folders of watched files outside them.</summary>
+    public Dictionary<string, bool> Directories()
+    {
+        var recursive = Info.Projects.Select(p => Path.TrimEndingDirectorySeparator(p.Directory)).Distinct(PathComparison.Comparer).ToList();
+        var directories = recursive.ToDictionary(d => d, _ => true, PathComparison.Comparer);
+        foreach (string file in Info.Files)
+        {
+            string? directory = Path.GetDirectoryName(file);
+            if (directory is not null && !recursive.Any(r => Under(directory, r)))
+            {
+                directories.TryAdd(directory, false);
+            }
+        }
+
+        return directories;
+    }
+
+    /// <summary>The changed paths among <paramref name="batch"/>'s (all watched files and project folders when it asks for a scan).</summary>
+    public List<string> Decide(SignalBatch batch)
+    {
+        var candidates = new HashSet<string>(batch.Paths.Where(p => !_filter.IsIgnored(p)), PathComparison.Comparer);
+        if (batch.Scan)
+        {
+            candidates.UnionWith(_baseline.Paths);
+            var files = ScanProjectFolders();
+            candidates.UnionWith(files.Where(f => !_knownDirectoryFiles.Contains(f)));
+            _knownDirectoryFiles.IntersectWith(files);
+        }
+
+        var changed = new List<string>();
+        foreach (string path in candidates)
+        {
+            if (_baseline.Contains(path))
+            {
+                if (_baseline.HasChanged(path))
+                {
+                    changed.Add(path);
+                }
+            }
+            else if (!File.Exists(path))
+            {
+                _knownDirectoryFiles.Remove(path);
+            }
+            else if (MayBeNewInput(path) && _knownDirectoryFiles.Add(path))
+            {
+                // New since the last look: the project may include it after re-evaluation.
+                // Later edits of a file the build did not take up restart nothing.
+                _pendingNew.Add(path);
+                changed.Add(path);
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>A build starts: what it reads is the baseline from now, and later edits are new changes.</summary>
+    public void BuildStarting()
+    {
+        _baseline.Capture(_baseline.Paths.Concat(_pendingNew).ToList());
+        _pendingNew.Clear();
+    }
+
+    /// <summary>A good build wrote a new watch list: files it added join the baseline, files it dropped leave it.</summary>
+    public void BuildSucceeded(WatchInfo info, DateTimeOffset started)
+    {
+        (Info, _filter) = Filtered(info);
+        var files = Info.Files.ToHashSet(PathComparison.Comparer);
+        _baseline.RetainOnly(files);
+        _baseline.AddDiscovered(files, started);
+        _extensions = Extensions(files);
+        _knownDirectoryFiles.UnionWith(files);
+    }
+
+    /// <summary>Files the build generates (under obj/) are its outputs, not inputs to watch.</summary>
+    private static (WatchInfo Info, PathFilter Filter) Filtered(WatchInfo info)
+    {
+        var filter = new PathFilter(info.Projects, NeverInputs.FromList(info.NeverInputFolders));
+        return (info with { Files = info.Files.Where(f => !filter.IsIgnored(f)).ToList() }, filter);
+    }
+
+    /// <summary>The files under the project folders whose kind the project already watches.</summary>
+    private HashSet<string> ScanProjectFolders()
+    {
+        var files = new HashSet<string>(PathComparison.Comparer);
+        foreach (var project in Info.Projects)
+        {
+            if (!Directory.Exists(project.Directory))
+            {
+                continue;
+            }
+
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+            foreach (string file in Directory.EnumerateFiles(project.Directory, "*", options))
+            {
+                if (MayBeNewInput(file))
+                {
+                    files.Add(file);
+                }
+            }
+        }
+
+        return files;
+    }
+
+    private bool MayBeNewInput(string path)
+    {
+        if (_filter.IsIgnored(path) || !Info.Projects.Any(p => Under(path, p.Directory)))
+        {
+            return false;
+        }
+
+        string extension = Path.GetExtension(path);
+        return BuildRunner.AffectsRestore(path) || (extension.Length > 0 && _extensions.Contains(extension));
+    }
+
+    private static HashSet<string> Extensions(IEnumerable<string> files) =>
+        files.Select(Path.GetExtension).Where(e => !string.IsNullOrEmpty(e)).ToHashSet(StringComparer.OrdinalIgnoreCase)!;
+
+    private static bool Under(string path, string directory)
+    {
+        string root = Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar;
+        return path.StartsWith(root, PathComparison.Comparison) || string.Equals(path, directory, PathComparison.Comparison);
+    }
+}

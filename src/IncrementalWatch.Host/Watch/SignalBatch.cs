@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using IncrementalWatch.FileSystem;
+
+namespace IncrementalWatch.Host.Watch;
+
+/// <summary>
+/// What the sources said during one debounce window: the paths something happened at, whether
+/// everything must be scanned (a timer, a lost event, a new folder), and why events stopped, if
+/// they did.
+/// </summary>
+public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? EventsUnavailable)
+{
+    public bool IsEmpty => Paths.Count == 0 && !Scan && EventsUnavailable is null;
+
+    /// <summary>
+    /// Reads what is waiting, then more until <paramref name="debounce"/> passes with nothing new
+    /// (a checkout of many files is one batch), but never for longer than <paramref name="maxBatch"/>
+    /// in all, so a steady stream of writes cannot hold a rebuild back for ever. Returns an empty
+    /// batch at once when nothing is waiting. Paths <paramref name="ignored"/> says are no input
+    /// (the build's own writes to bin/ and obj/) do not join the batch.
+    /// </summary>
+    public static async Task<SignalBatch> CollectAsync(ChannelReader<WatchSignal> signals, Predicate<string> ignored, TimeSpan debounce, TimeSpan maxBatch, CancellationToken stop)
+    {
+        var paths = new HashSet<string>(PathComparison.Comparer);
+        bool scan = false;
+        string? unavailable = null;
+        var batch = Stopwatch.StartNew();
+        while (true)
+        {
+            while (signals.TryRead(out WatchSignal signal))
+            {
+                switch (signal.Kind)
+                {
+                    case WatchSignalKind.Path:
+                        if (!ignored(signal.Detail))
+                        {
+                            paths.Add(signal.Detail);
+                        }
+
+                        break;
+                    case WatchSignalKind.Unavailable:
+                        unavailable ??= signal.Detail;
+                        scan = true;
+                        break;
+                    default:
+                        scan = true;
+                        break;
+                }
+            }
+
+            if (paths.Count == 0 && !scan)
+            {
+                return new SignalBatch(paths, false, null);
+            }
+
+            using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            quiet.CancelAfter(debounce);
+            try
+            {
+                if (batch.Elapsed < maxBatch && await signals.WaitToReadAsync(quiet.Token).ConfigureAwait(false))
+                {
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+            {
+                // Quiet long enough.
+            }
+
+            return new SignalBatch(paths, scan, unavailable);
+        }
+    }
+}

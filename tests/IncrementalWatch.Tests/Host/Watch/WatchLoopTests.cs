@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using IncrementalWatch.Contracts;
+using IncrementalWatch.Host.Apps;
+using IncrementalWatch.Host.Terminal;
+using IncrementalWatch.Host.Watch;
+using IncrementalWatch.Tests.Support;
+
+namespace IncrementalWatch.Tests.Host.Watch;
+
+/// <summary>
+/// The watch loop's parts without a build or an app process: debouncing (<see cref="SignalBatch"/>),
+/// deciding (<see cref="ChangeDetector"/>) and acting (<see cref="WatchSession"/> with a
+/// stand-in builder and app supervisor), on real files and real file-system events.
+/// </summary>
+public sealed class WatchLoopTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task SignalsOfOneQuietSpellAreOneBatchAndIgnoredPathsDoNotJoinIt()
+    {
+        var signals = Channel.CreateUnbounded<WatchSignal>();
+        Assert.True((await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), CancellationToken.None)).IsEmpty);
+
+        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
+        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/obj/A.g.cs"));
+        var late = Task.Run(async () =>
+        {
+            await Task.Delay(20);
+            signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/B.cs"));
+        });
+        var batch = await SignalBatch.CollectAsync(signals.Reader, p => p.Contains("/obj/"), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(2), CancellationToken.None);
+        await late;
+        Assert.Equal(new[] { "/w/A.cs", "/w/B.cs" }, batch.Paths.Order());
+        Assert.False(batch.Scan);
+
+        signals.Writer.TryWrite(new(WatchSignalKind.Unavailable, "inotify watch limit reached"));
+        signals.Writer.TryWrite(new(WatchSignalKind.Scan, ""));
+        batch = await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(2), CancellationToken.None);
+        Assert.True(batch.Scan);
+        Assert.Equal("inotify watch limit reached", batch.EventsUnavailable);
+    }
+
+    [Fact]
+    public void TheDetectorCountsContentChangesAndNewInputsButNotTouchesOutputsOrStrangers()
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        var detector = new ChangeDetector(Info(temp, program));
+
+        File.SetLastWriteTimeUtc(program, DateTime.UtcNow.AddMinutes(1));
+        string output = temp.File("App/obj/Debug/App.g.cs", "// generated");
+        string stranger = temp.File("App/notes.txt", "not an input kind this project has");
+        Assert.Empty(detector.Decide(Batch(program, output, stranger)));
+
+        File.WriteAllText(program, "class Q {}");
+        string added = temp.File("App/Added.cs", "class Added {}");
+        Assert.Equal(new[] { added, program }.Order(), detector.Decide(Batch(program, added)).Order());
+
+        // Found by a scan alone, as when events are lost; Added.cs is known by now.
+        string scanned = temp.File("App/Sub/Scanned.cs", "class Scanned {}");
+        Assert.Equal(new[] { program, scanned }.Order(), detector.Decide(new SignalBatch(new HashSet<string>(), true, null)).Order());
+
+        detector.BuildStarting();
+        Assert.Empty(detector.Decide(new SignalBatch(new HashSet<string>(), true, null)));
+        File.Delete(program);
+        Assert.Equal(new[] { program }, detector.Decide(Batch(program)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AChangeIsOneBuildAndOneReplacementAndAnIdenticalSaveIsNothing(bool polling)
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        var builder = new StandInBuilder(Info(temp, program));
+        var app = new StandInApp();
+        await using var loop = Start(temp, builder, app, polling);
+
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Replacements == 1, Bound), "the first build puts the app in place");
+        File.WriteAllText(program, "class Q {}");
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Replacements == 2, Bound), loop.Output);
+
+        File.WriteAllText(program, "class Q {}");
+        File.SetLastWriteTimeUtc(program, DateTime.UtcNow.AddMinutes(1));
+        for (int i = 0; i < 20 && builder.Builds.Count == 2; i++)
+        {
+            await Task.Delay(25); // several scans (every 50 ms here) pass without a build
+        }
+
+        Assert.Equal(2, builder.Builds.Count);
+        Assert.Equal(HostExitCode.Stopped, await loop.StopAsync());
+        Assert.True(app.ShutDown);
+    }
+
+    [Fact]
+    public async Task ABurstOfWritesIsOneBuild()
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        var builder = new StandInBuilder(Info(temp, program));
+        var app = new StandInApp();
+        await using var loop = Start(temp, builder, app, polling: false, debounce: TimeSpan.FromMilliseconds(300));
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 1, Bound));
+
+        for (int i = 0; i < 200; i++)
+        {
+            temp.File($"App/Generated/File{i}.cs", $"class File{i} {{}}");
+        }
+
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 2, Bound), loop.Output);
+        await Task.Delay(400);
+        Assert.Equal(2, builder.Builds.Count);
+        Assert.Contains("and 195 more; building", loop.Output);
+    }
+
+    [Fact]
+    public async Task AFailedBuildLeavesTheAppAndTheNextBuildRestoresAndAChangeDuringABuildIsBuiltNext()
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        var builder = new StandInBuilder(Info(temp, program));
+        var app = new StandInApp();
+        await using var loop = Start(temp, builder, app, polling: false);
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Replacements == 1, Bound));
+
+        builder.FailNext = true;
+        File.WriteAllText(program, "class Broken {");
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 2, Bound));
+        Assert.True(await ChildApp.EventuallyAsync(() => loop.Output.Contains("build failed"), Bound), loop.Output);
+        Assert.Equal(1, app.Replacements);
+
+        // The next build restores (the last one failed), and is held open while the file changes again.
+        var hold = new TaskCompletionSource();
+        builder.Hold = hold;
+        File.WriteAllText(program, "class Fixed {}");
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 3, Bound));
+        Assert.True(builder.Builds[2]);
+        File.WriteAllText(program, "class FixedAgain {}");
+        await Task.Delay(200);
+        hold.SetResult();
+
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 4 && app.Replacements == 3, Bound), loop.Output);
+        Assert.False(builder.Builds[3], "no restore after a good build for a .cs change");
+    }
+
+    [Fact]
+    public async Task AnAppThatExitsIsStartedAgainWhenThePolicySaysSo()
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        var app = new StandInApp();
+        await using var loop = Start(temp, new StandInBuilder(Info(temp, program)), app, polling: false);
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Replacements == 1, Bound));
+
+        app.Exit(1);
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Restarts == 1, Bound), loop.Output);
+        Assert.Contains("exited", loop.Output);
+    }
+
+    private static SignalBatch Batch(params string[] paths) => new(paths.ToHashSet(), false, null);
+
+    private static WatchInfo Info(TempDirectory temp, params string[] files)
+    {
+        string project = temp.File("App/App.csproj", "<Project />");
+        return new WatchInfo("dotnet", "App.dll", temp.Path, Path.Combine(temp.Path, "App", "bin"), "",
+            new[] { new WatchedProject(project, Path.Combine(temp.Path, "App"), Path.Combine(temp.Path, "App", "bin") + "/", Path.Combine(temp.Path, "App", "obj") + "/") },
+            files.Append(project).ToList());
+    }
+
+    private static RunningLoop Start(TempDirectory temp, StandInBuilder builder, IAppSupervisor app, bool polling, TimeSpan? debounce = null)
+    {
+        var output = new MemoryStream();
+        var console = new WatchConsole(new ConsoleSink(output, belowTerminalLogger: false), eventsFile: null);
+        var options = new WatchOptions
+        {
+            ProjectFile = Path.Combine(temp.Path, "App", "App.csproj"),
+            StateDirectory = Path.Combine(temp.Path, "App", "obj", "IncrementalWatch"),
+            DotnetPath = "dotnet",
+            WorkingDirectory = temp.Path,
+            App = new AppOptions { ProjectFile = "App.csproj", StateDirectory = temp.Path, WorkingDirectory = temp.Path },
+            Polling = polling,
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            ReconcileInterval = TimeSpan.FromMilliseconds(polling ? 5000 : 50),
+            Debounce = debounce ?? TimeSpan.FromMilliseconds(30),
+        };
+        var session = new WatchSession(options, builder.Initial, console, builder, app);
+        var stop = new CancellationTokenSource();
+        return new RunningLoop(session.RunAsync(stop.Token), stop, output);
+    }
+
+    private sealed class RunningLoop(Task<HostExitCode> run, CancellationTokenSource stop, MemoryStream output) : IAsyncDisposable
+    {
+        public string Output
+        {
+            get
+            {
+                return System.Text.Encoding.UTF8.GetString(output.ToArray());
+            }
+        }
+
+        public async Task<HostExitCode> StopAsync()
+        {
+            stop.Cancel();
+            return await run.WaitAsync(Bound);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!run.IsCompleted)
+            {
+                await StopAsync();
+            }
+
+            stop.Dispose();
+        }
+    }
+
+    /// <summary>Records each build's restore flag; can fail the next build or hold one open.</summary>
+    private sealed class StandInBuilder(WatchInfo initial) : IProjectBuilder
+    {
+        private readonly ConcurrentQueue<bool> _builds = new();
+
+        public WatchInfo Initial { get; } = initial;
+
+        public List<bool> Builds => _builds.ToList();
+
+        public volatile bool FailNext;
+
+        public TaskCompletionSource? Hold { get; set; }
+
+        public async Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation)
+        {
+            _builds.Enqueue(restore);
+            if (Hold is { } hold)
+            {
+                Hold = null;
+                await hold.Task.WaitAsync(cancellation);
+            }
+
+            if (FailNext)
+            {
+                FailNext = false;
+                return new BuildResult(false, 1, TimeSpan.FromMilliseconds(1));
+            }
+
+            return new BuildResult(true, 0, TimeSpan.FromMilliseconds(1), Initial);
+        }
+    }
+
+    /// <summary>Counts replacements and restarts; exits when told to, with the policy the real supervisor uses.</summary>
+    private sealed class StandInApp : IAppSupervisor
+    {
+        private readonly RestartPolicy _policy = new();
+        private TaskCompletionSource<int>? _running;
+        private int _replacements;
+        private int _restarts;
+
+        public int Replacements => Volatile.Read(ref _replacements);
+
+        public int Restarts => Volatile.Read(ref _restarts);
+
+        public bool ShutDown { get; private set; }
+
+        public Task<int>? Exited => _running?.Task;
+
+        public bool IsRunning => _running is not null;
+
+        public void Exit(int code) => _running!.SetResult(code);
+
+        public Task<bool> CleanUpAfterEarlierHostAsync() => Task.FromResult(true);
+
+        public Task<bool> ReplaceAsync(WatchInfo info, CancellationToken cancellation)
+        {
+            _running = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Increment(ref _replacements);
+            return Task.FromResult(true);
+        }
+
+        public RestartDecision OnExited()
+        {
+            int code = _running!.Task.Result;
+            _running = null;
+            var decision = _policy.OnExit(code, TimeSpan.FromMinutes(1));
+            return decision with { Delay = TimeSpan.FromMilliseconds(10) };
+        }
+
+        public Task RestartAsync(CancellationToken cancellation)
+        {
+            _running = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Increment(ref _restarts);
+            return Task.CompletedTask;
+        }
+
+        public Task ShutdownAsync()
+        {
+            ShutDown = true;
+            return Task.CompletedTask;
+        }
+    }
+}
