@@ -313,7 +313,8 @@ public sealed class Verifier
     }
 
     /// <summary>
-    /// One input of each kind the project has (the first by path, from its evaluation, and
+    /// One input of each kind the project has in the copied tree (never a file of a package or
+    /// anything else outside it, which the proof must not change), the first by path, from its evaluation, and
     /// listed by every one of its target frameworks), mapped into the copy, with the outputs
     /// of each build (target framework) that must change.
     /// </summary>
@@ -322,7 +323,7 @@ public sealed class Verifier
         var project = builds[0];
         string obj = Path.Combine(project.Directory, "obj") + Path.DirectorySeparatorChar;
         return _request.ProofInputs
-            .Where(i => string.Equals(i.ProjectFile, project.ProjectFile, PathComparison.Comparison) && File.Exists(i.Path)
+            .Where(i => string.Equals(i.ProjectFile, project.ProjectFile, PathComparison.Comparison) && File.Exists(i.Path) && copy.Contains(i.Path)
                         && !i.Path.StartsWith(obj, PathComparison.Comparison) && (i.Kind is not (ProofKind.CopiedFile or ProofKind.SatelliteResx) || i.CopyOutput.Length > 0))
             .GroupBy(i => (i.Kind, i.Path))
             .Where(g => g.Select(i => i.TargetFramework).Distinct(StringComparer.OrdinalIgnoreCase).Count() >= builds.Count)
@@ -330,7 +331,7 @@ public sealed class Verifier
             .GroupBy(i => i.Kind)
             .OrderBy(g => g.Key)
             .Select(g => g.OrderBy(i => i.Path, StringComparer.Ordinal).First())
-            .Select(i => (i.Kind, copy.Map(i.Path), (IReadOnlyList<IReadOnlyList<string>>)builds.Select(b => OutputsOf(b, i, copy)).ToList()))
+            .Select(i => (i.Kind, copy.MapForChange(i.Path), (IReadOnlyList<IReadOnlyList<string>>)builds.Select(b => OutputsOf(b, i, copy)).ToList()))
             .ToList();
     }
 

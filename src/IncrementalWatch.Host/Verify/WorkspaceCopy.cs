@@ -31,12 +31,24 @@ public sealed class WorkspaceCopy : IDisposable
         return copy;
     }
 
-    /// <summary>The copy's path for a path in the source tree.</summary>
-    public string Map(string path)
+    /// <summary>The copy's path for a path in the source tree; a path outside it (a package's file) as it is.</summary>
+    public string Map(string path) => Contains(path) ? Path.Combine(Root, Path.GetRelativePath(Source, path)) : path;
+
+    /// <summary>Whether <paramref name="path"/> is in the copied tree, so that the copy has its own version of it.</summary>
+    public bool Contains(string path)
     {
         string relative = Path.GetRelativePath(Source, path);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : Path.Combine(Root, relative);
+        return !(relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || Path.IsPathRooted(relative));
     }
+
+    /// <summary>
+    /// The copy's path for a file the proof is about to change. Anything outside the copied tree
+    /// (a file in the NuGet package folder, say) is refused: the proof only ever writes inside the copy.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The path is not in the copied tree.</exception>
+    public string MapForChange(string path) => Contains(path)
+        ? Map(path)
+        : throw new InvalidOperationException($"'{path}' is outside the copied tree '{Source}'; the proof never changes it.");
 
     /// <summary>
     /// The folder to copy for <paramref name="entry"/>: the enclosing git work tree, else the

@@ -103,6 +103,24 @@ public sealed class VerifyTests(ITestOutputHelper output)
     public void The_invalidation_proof_passes_with_the_package_and_fails_without_it()
     {
         using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+
+        // A copy-to-output file from outside the tree, as packages add them (NUnit's adapter
+        // adds its DLLs from the NuGet folder). Its path sorts before the workspace's, so the
+        // proof would pick it first; it must never change it.
+        string outside = Path.Combine(Path.GetTempPath(), "iw-a-outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        using var removeOutside = new Cleanup(() => Directory.Delete(outside, recursive: true));
+        string shared = Path.Combine(outside, "shared.txt");
+        File.WriteAllText(shared, "shared by every project on this machine");
+        Assert.True(string.CompareOrdinal(shared, ws.Root) < 0);
+        string appProject = ws.PathOf("App/App.csproj");
+        File.WriteAllText(appProject, File.ReadAllText(appProject).Replace("</Project>", $"""
+              <ItemGroup>
+                <None Include="{shared}" Link="shared.txt" CopyToOutputDirectory="PreserveNewest" />
+              </ItemGroup>
+            </Project>
+            """));
+
         var with = Verify(ws, "-p:IncrementalWatchVerifyProof=true");
         Assert.True(with.Succeeded, TestWorkspace.Tail(with.Output));
         string markdown = File.ReadAllText(ws.PathOf(Report + "App.md"));
@@ -113,6 +131,8 @@ public sealed class VerifyTests(ITestOutputHelper output)
 
         // The user's tree is only read: the proof's changes went to a scratch copy.
         Assert.DoesNotContain("IncrementalWatchProof", File.ReadAllText(ws.PathOf("App/Code.cs")));
+        Assert.Equal("shared by every project on this machine", File.ReadAllText(shared));
+        Assert.DoesNotContain("shared.txt", markdown);
 
         var without = Verify(ws, "-p:IncrementalWatchVerifyProof=true", "-p:IncrementalWatchEnabled=false");
         Assert.False(without.Succeeded);
@@ -338,5 +358,10 @@ public sealed class VerifyTests(ITestOutputHelper output)
             File.Copy(file, target, overwrite: true);
             File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
         }
+    }
+
+    private sealed class Cleanup(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 }
