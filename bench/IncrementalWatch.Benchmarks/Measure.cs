@@ -5,12 +5,13 @@ namespace IncrementalWatch.Benchmarks;
 /// <summary>Alternates two measured actions in one run and reports medians and their ratio.</summary>
 public static class Measure
 {
-    public sealed record Comparison(string Subject, string Baseline, double SubjectMedianMs, double BaselineMedianMs, int Runs)
+    /// <param name="PairedRatio">The median of each run's subject/baseline ratio (the two ran back to back, so slow drift of the machine cancels).</param>
+    public sealed record Comparison(string Subject, string Baseline, double SubjectMedianMs, double BaselineMedianMs, int Runs, double PairedRatio)
     {
         public double Ratio => SubjectMedianMs / BaselineMedianMs;
 
         public override string ToString() =>
-            $"| {Subject} | {SubjectMedianMs:F1} ms | {Baseline} | {BaselineMedianMs:F1} ms | {Ratio:F3} | {Runs} |";
+            $"| {Subject} | {SubjectMedianMs:F1} ms | {Baseline} | {BaselineMedianMs:F1} ms | {Ratio:F3} | {PairedRatio:F3} | {Runs} |";
     }
 
     /// <summary>Runs subject and baseline <paramref name="runs"/> times each, in ABBA order so drift hits both.</summary>
@@ -32,7 +33,7 @@ public static class Measure
             }
         }
 
-        return new Comparison(subject, baseline, Median(a), Median(b), runs);
+        return new Comparison(subject, baseline, Median(a), Median(b), runs, Median(a.Zip(b, (x, y) => x / y).ToList()));
     }
 
     public static TimeSpan Time(Action action)
@@ -49,5 +50,5 @@ public static class Measure
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    public const string TableHeader = "| measured | median | beside | median | ratio | runs |\n| --- | --- | --- | --- | --- | --- |";
+    public const string TableHeader = "| measured | median | beside | median | ratio of medians | median of paired ratios | runs |\n| --- | --- | --- | --- | --- | --- | --- |";
 }
