@@ -30,6 +30,9 @@ switch (HostCommand.Parse(args))
         throw new InvalidOperationException("unreachable");
 }
 
+// Ctrl+C in the terminal reaches the host alone, which stops cleanly and exits 0, so the
+// build that started it succeeds instead of being cancelled (see TerminalForeground).
+using var foreground = IncrementalWatch.Host.Processes.TerminalForeground.TryTake();
 var console = new WatchConsole(new ConsoleSink(Console.OpenStandardOutput(), options.BelowTerminalLogger), options.EventsFile);
 using var stop = new CancellationTokenSource();
 var registrations = new List<PosixSignalRegistration>();

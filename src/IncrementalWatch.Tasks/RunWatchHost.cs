@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
 using Microsoft.Build.Framework;
@@ -69,6 +70,14 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
         // gracefully and exit; it is given the app's grace period and some more.
         using var host = HostProcess.Start(DotnetPath, HostAssembly, HostArguments(), WorkingDirectory.Length > 0 ? WorkingDirectory : Environment.CurrentDirectory);
         var stopGrace = TimeSpan.FromMilliseconds(int.Parse(GracePeriodMs, CultureInfo.InvariantCulture) + 15_000);
+
+        // SIGTERM to the build (kill, a process supervisor, docker stop) stops the host as Ctrl+C
+        // does, and the build ends successfully rather than being terminated half way.
+        using var sigterm = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            host.CloseInput();
+        });
         int? exitCode = host.WaitForExit(_cancel.Token, stopGrace);
         if (exitCode is int code && code != 0)
         {

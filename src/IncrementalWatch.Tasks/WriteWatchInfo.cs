@@ -25,6 +25,7 @@ public sealed class WriteWatchInfo : IncrementalWatchTask
     /// <summary>Project files, with ProjectDirectory, OutputRoot and IntermediateRoot metadata (full paths).</summary>
     public ITaskItem[] Projects { get; set; } = Array.Empty<ITaskItem>();
 
+    /// <summary>Files to watch; IncrementalWatchRestart="false" marks one the running app reads itself (no restart for it).</summary>
     public ITaskItem[] Files { get; set; } = Array.Empty<ITaskItem>();
 
     /// <summary>IncrementalWatchNeverInputFolders: folder names the host never watches.</summary>
@@ -42,7 +43,14 @@ public sealed class WriteWatchInfo : IncrementalWatchTask
             .Distinct(FileSystem.PathComparison.Comparer)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var info = new WatchInfo(RunCommand, RunArguments, RunWorkingDirectory, TargetDirectory, LaunchSettingsFile, projects, files, NeverInputFolders);
+        // A file the app reads itself only when every item that lists it says so.
+        var appReadsItself = Files
+            .GroupBy(f => f.GetMetadata("FullPath"), FileSystem.PathComparison.Comparer)
+            .Where(g => g.Key.Length > 0 && g.All(f => string.Equals(f.GetMetadata("IncrementalWatchRestart"), "false", StringComparison.OrdinalIgnoreCase)))
+            .Select(g => g.Key)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var info = new WatchInfo(RunCommand, RunArguments, RunWorkingDirectory, TargetDirectory, LaunchSettingsFile, projects, files, NeverInputFolders, appReadsItself);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(OutputFile))!);
         info.Save(OutputFile);
     }

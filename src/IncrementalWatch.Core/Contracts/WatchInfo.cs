@@ -6,7 +6,9 @@ public sealed record WatchedProject(string ProjectFile, string Directory, string
 /// <summary>
 /// What a build tells the host: how to run the app (as dotnet run would) and which files and
 /// projects to watch. Written by the package's targets after each successful build, as JSON
-/// under obj/IncrementalWatch/.
+/// under obj/IncrementalWatch/. <see cref="AppReadsItself"/> lists the watched files the running
+/// app reads from the project folder itself (appsettings*.json, wwwroot/ of a web app, and items
+/// with IncrementalWatchRestart="false"): a change to those alone is built but restarts nothing.
 /// </summary>
 public sealed record WatchInfo(
     string RunCommand,
@@ -16,7 +18,8 @@ public sealed record WatchInfo(
     string LaunchSettingsFile,
     IReadOnlyList<WatchedProject> Projects,
     IReadOnlyList<string> Files,
-    IReadOnlyList<string>? NeverInputFolders = null)
+    IReadOnlyList<string>? NeverInputFolders = null,
+    IReadOnlyList<string>? AppReadsItself = null)
 {
     /// <exception cref="InvalidDataException">The file is not a watch-info file.</exception>
     public static WatchInfo Load(string path) => ContractFile.Load(path, ContractJson.Default.WatchInfo);

@@ -112,6 +112,9 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor IW3107 = new("IW3107", DiagnosticSeverity.Error, "{0} can run on several target frameworks ({1}). Choose one: dotnet build -t:Watch -f FRAMEWORK (or -p:TargetFramework=FRAMEWORK). (Logged by the targets.)",
         "A `TargetFrameworks` project can run on several frameworks; lists them: choose one with `-f`.", Area: DiagnosticArea.Watch);
 
+    public static readonly DiagnosticDescriptor IW3108 = new("IW3108", DiagnosticSeverity.Error, "No watch of {0} is running (no '{1}'); start one with dotnet build -t:Watch. (Logged by the targets.)",
+        "`-t:WatchRestart` found no running watch of the project.", Area: DiagnosticArea.Watch);
+
     public static readonly DiagnosticDescriptor IW3201 = new("IW3201", DiagnosticSeverity.Error, "{0}: the outputs were built from other content than the sources have now ({1} difference(s)): {2}",
         "Outputs built from other content than the sources have now; names the project and the files.", Area: DiagnosticArea.Verify);
 
@@ -149,7 +152,7 @@ public static class Descriptors
         IW1008, IW1009, IW1101, IW1202, IW1203, IW2001, IW2002, IW2101,
         IW2102, IW2103, IW2104, IW2201, IW2202, IW3000, IW3001, IW3002,
         IW3003, IW3004, IW3005, IW3006, IW3101, IW3102, IW3103, IW3104,
-        IW3105, IW3106, IW3107, IW3201, IW3202, IW3203, IW3204, IW3205,
+        IW3105, IW3106, IW3107, IW3108, IW3201, IW3202, IW3203, IW3204, IW3205,
         IW3206, IW3207, IW3208, IW3209, IW3210,
     ];
 }

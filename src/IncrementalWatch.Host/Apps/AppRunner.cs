@@ -71,11 +71,11 @@ public sealed class AppRunner : IAppSupervisor
     /// </summary>
     /// <exception cref="InvalidDataException">The launch settings cannot be used.</exception>
     /// <exception cref="InvalidOperationException">The app cannot be started.</exception>
-    public async Task<bool> ReplaceAsync(WatchInfo info, CancellationToken cancellation)
+    public async Task<bool> ReplaceAsync(WatchInfo info, bool force, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         var (slot, changed) = _slots.Prepare(info.TargetDirectory, _slot);
-        if (!changed && App is { HasExited: false })
+        if (!changed && !force && App is { HasExited: false })
         {
             _console.Say("the build output is unchanged; the app keeps running");
             return false;

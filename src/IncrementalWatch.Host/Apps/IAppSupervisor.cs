@@ -13,10 +13,10 @@ public interface IAppSupervisor
     /// <summary>Stops what a killed host left behind. False when another host is alive.</summary>
     Task<bool> CleanUpAfterEarlierHostAsync();
 
-    /// <summary>Puts a good build's output in place; false when it did not differ and the app runs on.</summary>
+    /// <summary>Puts a good build's output in place; false when it did not differ and the app runs on (unless <paramref name="force"/>).</summary>
     /// <exception cref="InvalidDataException">The launch settings cannot be used.</exception>
     /// <exception cref="InvalidOperationException">The app cannot be started.</exception>
-    Task<bool> ReplaceAsync(WatchInfo info, CancellationToken cancellation);
+    Task<bool> ReplaceAsync(WatchInfo info, bool force, CancellationToken cancellation);
 
     /// <summary>The app exited on its own: whether and when to start it again.</summary>
     RestartDecision OnExited();

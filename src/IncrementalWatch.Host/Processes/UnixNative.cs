@@ -26,6 +26,24 @@ internal static unsafe class UnixNative
     public const int OpaqueBufferSize = 1024;
 
     [DllImport("libc", SetLastError = true)]
+    public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int tcgetpgrp(int fd);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int tcsetpgrp(int fd, int pgrp);
+
+    [DllImport("libc", SetLastError = true)]
+    public static extern int setpgid(int pid, int pgid);
+
+    [DllImport("libc")]
+    public static extern int getpgrp();
+
+    [DllImport("libc")]
+    public static extern int pthread_sigmask(int how, void* set, void* old);
+
+    [DllImport("libc", SetLastError = true)]
     public static extern int kill(int pid, int signal);
 
     [DllImport("libc", SetLastError = true)]

@@ -18,10 +18,12 @@ public sealed class ChangeDetector
     private HashSet<string> _knownDirectoryFiles = new(PathComparison.Comparer);
     private HashSet<string> _extensions = new(StringComparer.OrdinalIgnoreCase);
     private PathFilter _filter;
+    private HashSet<string> _appReadsItself = new(PathComparison.Comparer);
 
     public ChangeDetector(WatchInfo initial)
     {
         (Info, _filter) = Filtered(initial);
+        _appReadsItself = (initial.AppReadsItself ?? Array.Empty<string>()).ToHashSet(PathComparison.Comparer);
         _baseline.Capture(Info.Files);
         _extensions = Extensions(Info.Files);
         _knownDirectoryFiles = ScanProjectFolders();
@@ -31,6 +33,13 @@ public sealed class ChangeDetector
     public WatchInfo Info { get; private set; }
 
     public bool IsIgnored(string path) => _filter.IsIgnored(path);
+
+    /// <summary>
+    /// Whether the running app reads this file itself (appsettings*.json and wwwroot/ of a web
+    /// app, or an item marked IncrementalWatchRestart="false"), so that a change to it needs a
+    /// build (it is still copied) but no restart.
+    /// </summary>
+    public bool AppReadsItself(string path) => _appReadsItself.Contains(path);
 
     /// <summary>What the sources should watch: project folders (recursively) and the folders of watched files outside them.</summary>
     public Dictionary<string, bool> Directories()
@@ -98,6 +107,7 @@ public sealed class ChangeDetector
     public void BuildSucceeded(WatchInfo info, DateTimeOffset started)
     {
         (Info, _filter) = Filtered(info);
+        _appReadsItself = (info.AppReadsItself ?? Array.Empty<string>()).ToHashSet(PathComparison.Comparer);
         var files = Info.Files.ToHashSet(PathComparison.Comparer);
         _baseline.RetainOnly(files);
         _baseline.AddDiscovered(files, started);

@@ -9,9 +9,9 @@ namespace IncrementalWatch.Host.Watch;
 /// everything must be scanned (a timer, a lost event, a new folder), and why events stopped, if
 /// they did.
 /// </summary>
-public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? EventsUnavailable)
+public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? EventsUnavailable, bool RestartRequested = false)
 {
-    public bool IsEmpty => Paths.Count == 0 && !Scan && EventsUnavailable is null;
+    public bool IsEmpty => Paths.Count == 0 && !Scan && EventsUnavailable is null && !RestartRequested;
 
     /// <summary>
     /// Reads what is waiting, then more until <paramref name="debounce"/> passes with nothing new
@@ -23,7 +23,7 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
     public static async Task<SignalBatch> CollectAsync(ChannelReader<WatchSignal> signals, Predicate<string> ignored, TimeSpan debounce, TimeSpan maxBatch, CancellationToken stop)
     {
         var paths = new HashSet<string>(PathComparison.Comparer);
-        bool scan = false;
+        bool scan = false, restart = false;
         string? unavailable = null;
         var batch = Stopwatch.StartNew();
         while (true)
@@ -39,6 +39,9 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
                         }
 
                         break;
+                    case WatchSignalKind.RestartRequested:
+                        restart = true;
+                        break;
                     case WatchSignalKind.Unavailable:
                         unavailable ??= signal.Detail;
                         scan = true;
@@ -49,7 +52,7 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
                 }
             }
 
-            if (paths.Count == 0 && !scan)
+            if (paths.Count == 0 && !scan && !restart)
             {
                 return new SignalBatch(paths, false, null);
             }
@@ -68,7 +71,7 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
                 // Quiet long enough.
             }
 
-            return new SignalBatch(paths, scan, unavailable);
+            return new SignalBatch(paths, scan, unavailable, restart);
         }
     }
 }

@@ -26,6 +26,7 @@ public sealed class WatchSession
     private readonly Channel<WatchSignal> _signals = Channel.CreateUnbounded<WatchSignal>();
     private readonly ChangeDetector _detector;
     private readonly ScanTimer _scans;
+    private readonly RestartRequests _restartRequests;
     private FileEventSource? _events;
     private bool _lastBuildFailed;
 
@@ -44,6 +45,7 @@ public sealed class WatchSession
         _detector = new ChangeDetector(initial);
         _scans = new ScanTimer(_signals.Writer, options.Polling ? options.PollInterval : options.ReconcileInterval);
         _events = options.Polling ? null : new FileEventSource(_signals.Writer);
+        _restartRequests = new RestartRequests(_signals.Writer, options.StateDirectory);
     }
 
     /// <summary>Whether the loop polls (asked for, or because events could not be had).</summary>
@@ -55,6 +57,7 @@ public sealed class WatchSession
         {
             _scans.Dispose();
             _events?.Dispose();
+            _restartRequests.Dispose();
             return HostExitCode.AlreadyRunning;
         }
 
@@ -78,6 +81,7 @@ public sealed class WatchSession
         {
             _scans.Dispose();
             _events?.Dispose();
+            _restartRequests.Dispose();
             _console.Say("stopping");
             await _app.ShutdownAsync().ConfigureAwait(false);
         }
@@ -125,16 +129,36 @@ public sealed class WatchSession
             }
 
             var changed = _detector.Decide(batch);
+            bool requested = batch.RestartRequested || (batch.Scan && _restartRequests.Check());
+            if (requested)
+            {
+                changed.Add("(restart requested)");
+            }
+
             if (changed.Count > 0)
             {
                 restartTimer = null;
                 bool restore = _lastBuildFailed || changed.Any(BuildRunner.AffectsRestore);
-                await BuildAndReplaceAsync(changed, restore, stop).ConfigureAwait(false);
+                var restart = requested ? Restart.Always : changed.All(_detector.AppReadsItself) ? Restart.No : Restart.IfOutputChanged;
+                await BuildAndReplaceAsync(changed, restore, stop, restart).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task BuildAndReplaceAsync(IReadOnlyCollection<string> changed, bool restore, CancellationToken stop)
+    /// <summary>What a good build does to the running app.</summary>
+    private enum Restart
+    {
+        /// <summary>Replace it when the build's output differs from what runs (a source change).</summary>
+        IfOutputChanged,
+
+        /// <summary>Leave it: every change is to a file the app reads itself; the build only copies it.</summary>
+        No,
+
+        /// <summary>Replace it whatever the output (dotnet build -t:WatchRestart).</summary>
+        Always,
+    }
+
+    private async Task BuildAndReplaceAsync(IReadOnlyCollection<string> changed, bool restore, CancellationToken stop, Restart restart = Restart.IfOutputChanged)
     {
         string names = string.Join(", ", changed.Take(5).Select(p => p.StartsWith('(') ? p : Path.GetRelativePath(_options.WorkingDirectory, p)));
         _console.Say(changed.Count > 5 ? $"changed: {names} and {changed.Count - 5} more; building" : $"changed: {names}; building");
@@ -160,10 +184,17 @@ public sealed class WatchSession
         }
 
         Watch();
+        if (restart == Restart.No && _app.IsRunning)
+        {
+            _console.Event("not-restarted", "");
+            _console.Say($"build succeeded in {WatchConsole.Seconds(result.Duration)}; the app reads {(changed.Count == 1 ? Path.GetFileName(changed.First()) : "these files")} itself, so it keeps running");
+            return;
+        }
+
         _console.Say($"build succeeded in {WatchConsole.Seconds(result.Duration)}");
         try
         {
-            await _app.ReplaceAsync(_detector.Info, stop).ConfigureAwait(false);
+            await _app.ReplaceAsync(_detector.Info, force: restart == Restart.Always, stop).ConfigureAwait(false);
         }
         catch (InvalidDataException ex)
         {

@@ -13,6 +13,9 @@ public enum WatchSignalKind
 
     /// <summary>Time for the periodic reconciling scan or a poll.</summary>
     Scan,
+
+    /// <summary>dotnet build -t:WatchRestart asked for a rebuild and a restart now.</summary>
+    RestartRequested,
 }
 
 /// <summary>One thing the watch loop is told.</summary>

@@ -79,6 +79,81 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task FilesTheAppReadsItselfAreBuiltButRestartNothingAndCodeStillRestarts()
+    {
+        using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);
+        int port = ChildApp.FreePort();
+        using var watch = WatchRun.Start(workspace, port);
+        int pid = PidOf(await watch.WaitForContentAsync("hello v1"));
+        await watch.WaitForOutputAsync("ready: pid");
+        Assert.Equal($"settings v1 pid={pid}", await watch.GetAsync("/config"));
+
+        // appsettings.json: the app reloads it from the project folder; the build still copies it.
+        Edit(workspace.PathOf("appsettings.json"), "settings v1", "settings v2");
+        await watch.WaitForOutputAsync("the app reads appsettings.json itself, so it keeps running");
+        Assert.Equal($"settings v2 pid={pid}", await watch.WaitForContentAsync("settings v2", path: "/config"));
+        Assert.Contains("settings v2", File.ReadAllText(Directory.GetFiles(workspace.PathOf("bin"), "appsettings.json", SearchOption.AllDirectories).Single()));
+
+        // wwwroot/: served from the project folder in Development.
+        Edit(workspace.PathOf("wwwroot/site.css"), "color: black", "color: blue");
+        await watch.WaitForOutputAsync("the app reads site.css itself, so it keeps running");
+        Assert.Contains("color: blue", await watch.WaitForContentAsync("color: blue", path: "/site.css"));
+        Assert.Equal(1, watch.Occurrences("ready: pid"));
+
+        // Code restarts as before.
+        Edit(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+        Assert.NotEqual(pid, PidOf(await watch.WaitForContentAsync("hello v2")));
+        workspace.Pass();
+    }
+
+    [Fact]
+    public async Task CtrlCInATerminalAndSigtermEndTheWatchWithExitCodeZeroAndWatchRestartRestartsTheApp()
+    {
+        using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);
+        int port = ChildApp.FreePort();
+        var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
+        using (var watch = WatchRun.StartInTerminal(workspace, port))
+        {
+            int pid = PidOf(await watch.WaitForContentAsync("hello v1"));
+            await watch.WaitForOutputAsync("ready: pid");
+
+            // From another terminal: rebuild and restart now, though nothing changed.
+            var restart = workspace.Dotnet("build", "WebApp.csproj", "-t:WatchRestart");
+            Assert.True(restart.Succeeded, TestWorkspace.Tail(restart.Output));
+            Assert.Contains("asked the running watch of WebApp to rebuild and restart the app", restart.Output);
+            await watch.WaitForOutputAsync("(restart requested)");
+            await watch.WaitForOutputAsync("ready: pid", count: 2);
+            Assert.NotEqual(pid, PidOf(await watch.WaitForContentAsync("hello v1")));
+
+            // Ctrl+C in the terminal: the app stops, the build ends as a success.
+            watch.SendCtrlC();
+            Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)), $"dotnet build -t:Watch did not exit on Ctrl+C.\n{watch.Output}");
+            Assert.Equal(0, watch.ExitCode);
+            Assert.Contains("watch: stopping", watch.Output);
+            Assert.DoesNotContain("Build FAILED", watch.Output);
+            Assert.Contains("Build succeeded", watch.Output);
+            Assert.True(await ChildApp.EventuallyAsync(() => PortProbe.IsFree(loopback), TimeSpan.FromSeconds(30)));
+            Assert.False(File.Exists(watch.RecordFile));
+        }
+
+        // SIGTERM to dotnet build (kill, docker stop): the same clean end.
+        using (var watch = WatchRun.Start(workspace, port))
+        {
+            await watch.WaitForOutputAsync("ready: pid");
+            Assert.Equal(0, UnixNative.kill(watch.BuildProcessId, 15));
+            Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)), $"dotnet build -t:Watch did not exit on SIGTERM.\n{watch.Output}");
+            Assert.Equal(0, watch.ExitCode);
+            Assert.DoesNotContain("Build FAILED", watch.Output);
+            Assert.True(await ChildApp.EventuallyAsync(() => PortProbe.IsFree(loopback), TimeSpan.FromSeconds(30)));
+        }
+
+        var nothingRuns = workspace.Dotnet("build", "WebApp.csproj", "-t:WatchRestart");
+        Assert.False(nothingRuns.Succeeded);
+        Assert.Contains("error IW3108: No watch of " + workspace.PathOf("WebApp.csproj") + " is running", nothingRuns.Output);
+        workspace.Pass();
+    }
+
+    [Fact]
     public async Task PollingPicksUpAnEditThatKeptItsOldTimestamp()
     {
         using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);

@@ -45,20 +45,41 @@ public sealed class WatchRun : IDisposable
     public string RecordFile => Workspace.PathOf("obj/IncrementalWatch/app.pid");
 
     /// <summary>Starts `dotnet build -t:Watch` in the workspace with the app on <paramref name="port"/>.</summary>
-    public static WatchRun Start(TestWorkspace workspace, int port, params string[] extra)
+    public static WatchRun Start(TestWorkspace workspace, int port, params string[] extra) => Start(workspace, port, terminal: false, extra);
+
+    /// <summary>
+    /// As <see cref="Start(TestWorkspace, int, string[])"/>, in a pseudo-terminal (util-linux
+    /// script), as a developer runs it: <see cref="SendCtrlC"/> then types Ctrl+C there.
+    /// </summary>
+    public static WatchRun StartInTerminal(TestWorkspace workspace, int port, params string[] extra) => Start(workspace, port, terminal: true, extra);
+
+    private static WatchRun Start(TestWorkspace workspace, int port, bool terminal, string[] extra)
     {
         string settings = workspace.PathOf("Properties/launchSettings.json");
         File.WriteAllText(settings, File.ReadAllText(settings).Replace("127.0.0.1:5199", $"127.0.0.1:{port}", StringComparison.Ordinal));
-        var startInfo = new ProcessStartInfo("dotnet")
+        string[] command = new[] { "dotnet", "build", "-t:Watch", "-nologo", "-tl:off", $"-p:IwTestPackageVersion={PackageFeed.Instance.Version}" }.Concat(extra).ToArray();
+        var startInfo = new ProcessStartInfo(terminal ? "script" : "dotnet")
         {
             WorkingDirectory = workspace.Root,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = terminal,
         };
-        foreach (string arg in new[] { "build", "-t:Watch", "-nologo", "-tl:off", $"-p:IwTestPackageVersion={PackageFeed.Instance.Version}" }.Concat(extra))
+        if (terminal)
         {
-            startInfo.ArgumentList.Add(arg);
+            // -e: script exits with the command's exit code; -f: output as it comes.
+            foreach (string arg in new[] { "-qfe", "-c", string.Join(' ', command.Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'")), "/dev/null" })
+            {
+                startInfo.ArgumentList.Add(arg);
+            }
+        }
+        else
+        {
+            foreach (string arg in command.Skip(1))
+            {
+                startInfo.ArgumentList.Add(arg);
+            }
         }
 
         startInfo.Environment.Clear();
@@ -92,15 +113,15 @@ public sealed class WatchRun : IDisposable
         }
     }
 
-    /// <summary>Polls GET / until the answer contains <paramref name="text"/> (bounded); returns the answer.</summary>
-    public async Task<string> WaitForContentAsync(string text, TimeSpan? timeout = null)
+    /// <summary>Polls GET <paramref name="path"/> until the answer contains <paramref name="text"/> (bounded); returns the answer.</summary>
+    public async Task<string> WaitForContentAsync(string text, TimeSpan? timeout = null, string path = "/")
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
         string? last = null;
         while (DateTime.UtcNow < deadline)
         {
             Assert.False(_process.HasExited, $"dotnet build -t:Watch exited early:\n{Output}");
-            last = await GetAsync();
+            last = await GetAsync(path);
             if (last is not null && last.Contains(text, StringComparison.Ordinal))
             {
                 return last;
@@ -141,6 +162,15 @@ public sealed class WatchRun : IDisposable
 
         return count;
     }
+
+    /// <summary>Types Ctrl+C in the terminal (<see cref="StartInTerminal"/> only).</summary>
+    public void SendCtrlC()
+    {
+        _process.StandardInput.Write('\u0003');
+        _process.StandardInput.Flush();
+    }
+
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>Waits (bounded) for `dotnet build -t:Watch` to exit.</summary>
     public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit((int)timeout.TotalMilliseconds);

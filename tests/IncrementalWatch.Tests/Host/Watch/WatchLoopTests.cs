@@ -272,7 +272,7 @@ public sealed class WatchLoopTests
 
         public Task<bool> CleanUpAfterEarlierHostAsync() => Task.FromResult(true);
 
-        public Task<bool> ReplaceAsync(WatchInfo info, CancellationToken cancellation)
+        public Task<bool> ReplaceAsync(WatchInfo info, bool force, CancellationToken cancellation)
         {
             _running = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             Interlocked.Increment(ref _replacements);
