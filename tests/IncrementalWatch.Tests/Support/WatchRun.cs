@@ -51,7 +51,23 @@ public sealed class WatchRun : IDisposable
     /// As <see cref="Start(TestWorkspace, int, string[])"/>, in a pseudo-terminal (util-linux
     /// script), as a developer runs it: <see cref="SendCtrlC"/> then types Ctrl+C there.
     /// </summary>
-    public static WatchRun StartInTerminal(TestWorkspace workspace, int port, params string[] extra) => Start(workspace, port, terminal: true, extra);
+    public static WatchRun StartInTerminal(TestWorkspace workspace, int port, params string[] extra)
+    {
+        // A test run started in the background (`.ci/run &`) ignores SIGINT, and every process
+        // below inherits that through exec, so Ctrl+C in the pseudo-terminal would reach a host
+        // that ignores it. A developer's foreground terminal never has SIGINT ignored; give the
+        // children the default again, as it would be.
+        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        if (ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 0x2) != 0)
+        {
+            signal(2, 0); // SIG_DFL; only when ignored, so the runtime's own handler is never replaced
+        }
+
+        return Start(workspace, port, terminal: true, extra);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern nint signal(int signal, nint handler);
 
     private static WatchRun Start(TestWorkspace workspace, int port, bool terminal, string[] extra)
     {
