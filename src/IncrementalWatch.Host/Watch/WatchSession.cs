@@ -53,16 +53,16 @@ public sealed class WatchSession
 
     public async Task<HostExitCode> RunAsync(CancellationToken stop)
     {
-        if (!await _app.CleanUpAfterEarlierHostAsync().ConfigureAwait(false))
-        {
-            _scans.Dispose();
-            _events?.Dispose();
-            _restartRequests.Dispose();
-            return HostExitCode.AlreadyRunning;
-        }
-
+        bool owner = false;
         try
         {
+            // Another live host owns this project's app and record: leave them alone.
+            if (!await _app.CleanUpAfterEarlierHostAsync().ConfigureAwait(false))
+            {
+                return HostExitCode.AlreadyRunning;
+            }
+
+            owner = true;
             if (Polling)
             {
                 _console.Say($"polling every {(int)_options.PollInterval.TotalMilliseconds} ms instead of using file-system events, as requested");
@@ -82,8 +82,11 @@ public sealed class WatchSession
             _scans.Dispose();
             _events?.Dispose();
             _restartRequests.Dispose();
-            _console.Say("stopping");
-            await _app.ShutdownAsync().ConfigureAwait(false);
+            if (owner)
+            {
+                _console.Say("stopping");
+                await _app.ShutdownAsync().ConfigureAwait(false);
+            }
         }
     }
 

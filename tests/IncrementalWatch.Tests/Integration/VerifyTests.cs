@@ -107,11 +107,8 @@ public sealed class VerifyTests(ITestOutputHelper output)
         // A copy-to-output file from outside the tree, as packages add them (NUnit's adapter
         // adds its DLLs from the NuGet folder). Its path sorts before the workspace's, so the
         // proof would pick it first; it must never change it.
-        string outside = Path.Combine(Path.GetTempPath(), "iw-a-outside-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(outside);
-        using var removeOutside = new Cleanup(() => Directory.Delete(outside, recursive: true));
-        string shared = Path.Combine(outside, "shared.txt");
-        File.WriteAllText(shared, "shared by every project on this machine");
+        using var outside = new TempDirectory("iw-a-outside-" + Guid.NewGuid().ToString("N"));
+        string shared = outside.File("shared.txt", "shared by every project on this machine");
         Assert.True(string.CompareOrdinal(shared, ws.Root) < 0);
         string appProject = ws.PathOf("App/App.csproj");
         File.WriteAllText(appProject, File.ReadAllText(appProject).Replace("</Project>", $"""
@@ -358,10 +355,5 @@ public sealed class VerifyTests(ITestOutputHelper output)
             File.Copy(file, target, overwrite: true);
             File.SetLastWriteTimeUtc(target, File.GetLastWriteTimeUtc(file));
         }
-    }
-
-    private sealed class Cleanup(Action action) : IDisposable
-    {
-        public void Dispose() => action();
     }
 }

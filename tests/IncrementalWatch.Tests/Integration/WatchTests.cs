@@ -66,7 +66,7 @@ public sealed class WatchTests
         // MSBuild cancellation (what Ctrl+C does): the app is stopped and its port freed. A
         // shell that starts jobs in the background makes them ignore SIGINT, and children
         // inherit that; then SIGTERM ends the build and the host stops when its stdin closes.
-        int signal = SigintIgnored() ? 15 : 2;
+        int signal = WatchRun.SigintIgnored() ? 15 : 2;
         Assert.Equal(0, UnixNative.kill(watch.BuildProcessId, signal));
         Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)), $"dotnet build -t:Watch did not exit on signal {signal}.\n{watch.Output}");
         await watch.WaitForOutputAsync("watch: stopping", timeout: TimeSpan.FromSeconds(30));
@@ -245,12 +245,6 @@ public sealed class WatchTests
     private sealed record LeftoverGuard(int Pid) : IDisposable
     {
         public void Dispose() => UnixNative.kill(-Pid, 9);
-    }
-
-    private static bool SigintIgnored()
-    {
-        string? mask = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return mask is not null && (Convert.ToUInt64(mask["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
     private static void Edit(string file, string from, string to)

@@ -3,9 +3,10 @@ namespace IncrementalWatch.Tests.Support;
 /// <summary>A scratch folder for one unit test, removed afterwards.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    /// <param name="name">The folder's name in the temp folder; by default a fresh one under iw-unit/.</param>
+    public TempDirectory(string? name = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "iw-unit", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), name ?? System.IO.Path.Combine("iw-unit", Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(Path);
     }
 

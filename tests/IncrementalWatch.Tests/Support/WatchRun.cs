@@ -57,13 +57,19 @@ public sealed class WatchRun : IDisposable
         // below inherits that through exec, so Ctrl+C in the pseudo-terminal would reach a host
         // that ignores it. A developer's foreground terminal never has SIGINT ignored; give the
         // children the default again, as it would be.
-        string? ignored = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        if (ignored is not null && (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 0x2) != 0)
+        if (SigintIgnored())
         {
             signal(2, 0); // SIG_DFL; only when ignored, so the runtime's own handler is never replaced
         }
 
         return Start(workspace, port, terminal: true, extra);
+    }
+
+    /// <summary>Whether this process ignores SIGINT (a test run started in the background), which its children inherit.</summary>
+    public static bool SigintIgnored()
+    {
+        string? mask = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return mask is not null && (Convert.ToUInt64(mask["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
     }
 
     [System.Runtime.InteropServices.DllImport("libc")]
