@@ -29,7 +29,7 @@ public static class Descriptors
         "A package now resolves to another version (compared with NuGet.Versioning, so `1.0` = `1.0.0`).");
 
     public static readonly DiagnosticDescriptor IW1007 = new("IW1007", DiagnosticSeverity.Message, "No previous snapshot of the {0} step of '{1}'; every input counts as changed and {2}.",
-        "No previous snapshot for a step (first build, after clean, or the package was just added): everything counts as changed.");
+        "No previous snapshot for a step (first build, after clean, the package was just added, or an older version of it wrote the snapshot): everything counts as changed.");
 
     public static readonly DiagnosticDescriptor IW1008 = new("IW1008", DiagnosticSeverity.Message, "... and {0} more changed inputs of '{1}'; the snapshot is at {2}.",
         "More changed inputs than are listed one by one (the first 25 are).");

@@ -11,8 +11,11 @@ namespace IncrementalWatch.Snapshots;
 /// </summary>
 public static class SnapshotFile
 {
-    /// <summary>The format this version writes and the newest it reads.</summary>
-    public const int CurrentFormat = 1;
+    /// <summary>
+    /// The format this version writes and the only one it reads. Format 2 changed how small
+    /// content is hashed (<see cref="ContentHash"/>); a format 1 file is treated as no snapshot.
+    /// </summary>
+    public const int CurrentFormat = 2;
 
     private const string Magic = "IWSNAP";
 
@@ -99,6 +102,11 @@ public static class SnapshotFile
         if (format > CurrentFormat)
         {
             throw new SnapshotFormatException(SnapshotProblem.FutureFormat, path, $"format {format} is newer than the newest this version reads ({CurrentFormat})", format);
+        }
+
+        if (format >= 1 && format < CurrentFormat)
+        {
+            throw new SnapshotFormatException(SnapshotProblem.OlderFormat, path, $"format {format} was written by an older IncrementalWatch", format);
         }
 
         if (format < 1)

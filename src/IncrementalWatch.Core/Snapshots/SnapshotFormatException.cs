@@ -8,6 +8,9 @@ public enum SnapshotProblem
 
     /// <summary>Written by a newer IncrementalWatch in a format this version does not read.</summary>
     FutureFormat,
+
+    /// <summary>Written by an older IncrementalWatch whose hashes this version does not compare; counts as no snapshot.</summary>
+    OlderFormat,
 }
 
 /// <summary>Thrown when a snapshot file exists but cannot be used.</summary>
@@ -20,6 +23,6 @@ public sealed class SnapshotFormatException(SnapshotProblem problem, string path
 
     public string Detail { get; } = detail;
 
-    /// <summary>The format number the file declares, for <see cref="SnapshotProblem.FutureFormat"/>.</summary>
+    /// <summary>The format number the file declares, for <see cref="SnapshotProblem.FutureFormat"/> and <see cref="SnapshotProblem.OlderFormat"/>.</summary>
     public int Format { get; } = format;
 }

@@ -120,6 +120,11 @@ public static class SnapshotUpdater
         {
             return SnapshotFile.Load(path);
         }
+        catch (SnapshotFormatException ex) when (ex.Problem == SnapshotProblem.OlderFormat)
+        {
+            // An upgrade of the package: as after a clean, everything counts as changed (IW1007).
+            return null;
+        }
         catch (SnapshotFormatException ex) when (ex.Problem == SnapshotProblem.FutureFormat)
         {
             unusable = true;

@@ -144,7 +144,7 @@ public sealed class SnapshotUpdaterTests
     public void A_corrupt_snapshot_warns_once_and_counts_everything_as_changed()
     {
         using var dir = new Support.TempDirectory();
-        string snapshot = dir.File("obj/p.iwsnapshot", "IWSNAP 1\nsum nonsense\n");
+        string snapshot = dir.File("obj/p.iwsnapshot", $"IWSNAP {SnapshotFile.CurrentFormat}\nsum nonsense\n");
         string stamp = dir.File("obj/p.iwcompile", "whatever\n");
         File.SetLastWriteTimeUtc(stamp, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         var request = new SnapshotRequest("P", snapshot, BuildStep.Compile, [new(InputKind.Compile, dir.File("a.cs", "x"))], NoProperties, stamp);
@@ -157,6 +157,23 @@ public sealed class SnapshotUpdaterTests
         Assert.True(result.StampWritten);
         Assert.True(File.GetLastWriteTimeUtc(stamp) > DateTime.UtcNow.AddMinutes(-1));
         Assert.NotNull(SnapshotFile.Load(snapshot));
+    }
+
+    [Fact]
+    public void A_snapshot_an_older_version_wrote_counts_as_none_without_a_warning()
+    {
+        using var dir = new Support.TempDirectory();
+        string snapshot = dir.File("obj/p.iwsnapshot", "IWSNAP 1\nsum 0123456789abcdef0123456789abcdef\nend\n");
+        string stamp = dir.File("obj/p.iwcompile", "whatever\n");
+        File.SetLastWriteTimeUtc(stamp, new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+        var request = new SnapshotRequest("P", snapshot, BuildStep.Compile, [new(InputKind.Compile, dir.File("a.cs", "x"))], NoProperties, stamp);
+
+        var result = SnapshotUpdater.Run(request);
+
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity != DiagnosticSeverity.Message);
+        Assert.Contains(result.Diagnostics, d => d.Code == "IW1007");
+        Assert.True(result.StampWritten);
+        Assert.StartsWith($"IWSNAP {SnapshotFile.CurrentFormat}\n", File.ReadAllText(snapshot));
     }
 
     [Fact]
