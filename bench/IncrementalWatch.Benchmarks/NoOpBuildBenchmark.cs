@@ -60,6 +60,8 @@ public static class NoOpBuildBenchmark
             string binlog = Path.Combine(workDirectory, "noop.binlog");
             var shares = new List<double>();
             var totals = new List<double>();
+            var evaluationsWith = new List<double>();
+            var evaluationsWithout = new List<double>();
             for (int i = 0; i < 5; i++)
             {
                 Dotnet(repoRoot, packages, null, [.. tree.WithArgs, "--no-restore", $"-bl:{binlog}"]);
@@ -67,6 +69,12 @@ public static class NoOpBuildBenchmark
                 var all = build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(_ => true);
                 shares.Add(all.Where(t => t.Name.StartsWith("_IncrementalWatch", StringComparison.Ordinal)).Sum(t => t.Duration.TotalMilliseconds));
                 totals.Add(all.Sum(t => t.Duration.TotalMilliseconds));
+                evaluationsWith.Add(EvaluationMilliseconds(build));
+
+                // The same tree without the package: what evaluating the package's props and
+                // targets adds, which the target times above do not show.
+                Dotnet(repoRoot, packages, null, [.. tree.WithoutArgs, "--no-restore", $"-bl:{binlog}"]);
+                evaluationsWithout.Add(EvaluationMilliseconds(Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(binlog)));
             }
 
             Console.WriteLine();
@@ -74,6 +82,7 @@ public static class NoOpBuildBenchmark
             Console.WriteLine(Measure.TableHeader);
             results.ForEach(Console.WriteLine);
             Console.WriteLine($"IncrementalWatch targets inside a --no-restore no-op build (binlog, median of 5): {Measure.Median(shares):F1} ms of {Measure.Median(totals):F0} ms summed target time ({Measure.Median(shares) / Measure.Median(totals):P1})");
+            Console.WriteLine($"Project evaluations in the same builds (binlog, summed over every evaluation, median of 5): {Measure.Median(evaluationsWith):F0} ms with the package, {Measure.Median(evaluationsWithout):F0} ms without ({Measure.Median(evaluationsWith) / Measure.Median(evaluationsWithout):F3})");
         }
     }
 
@@ -88,4 +97,7 @@ public static class NoOpBuildBenchmark
 
         return BenchFiles.Run(workingDirectory, env, [.. args, "-nologo", "-tl:off", "-v:q"]);
     }
+
+    private static double EvaluationMilliseconds(Microsoft.Build.Logging.StructuredLogger.Build build) =>
+        build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.ProjectEvaluation>(_ => true).Sum(e => e.Duration.TotalMilliseconds);
 }

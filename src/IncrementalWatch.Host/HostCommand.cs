@@ -34,12 +34,15 @@ internal static class HostCommand
     private static readonly Option<int> Debounce = new("--debounce-ms") { DefaultValueFactory = _ => 100 };
     private static readonly Option<string> Events = new("--events") { Description = "Append time-stamped events to this file." };
     private static readonly Option<bool> BelowTerminalLogger = new("--below-terminal-logger") { Description = "Keep MSBuild's terminal-logger status line intact: the app's and the rebuilds' output come through the host." };
+    private static readonly Option<bool> NoFrontDoor = new("--no-front-door") { Description = "Restart a web app stop-then-start, without the front door on its ports." };
+    private static readonly Option<bool> NoBrowserRefresh = new("--no-browser-refresh") { Description = "Do not add the refresh script to the app's HTML pages." };
     private static readonly Option<bool> StopOnStdinEof = new("--stop-on-stdin-eof") { Description = "Stop when stdin closes (the Watch task holds it open)." };
 
     public static Command Watch { get; } = new("watch", "Rebuild on change and restart the app gracefully.")
     {
         Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
         ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
+        NoFrontDoor, NoBrowserRefresh,
     };
 
     public static Command Verify { get; } = new("verify", "Verify that the build's caches invalidate correctly, as the request says.")
@@ -120,6 +123,8 @@ internal static class HostCommand
                 Stop = StopOptions.Default with { Signal = signal, Grace = TimeSpan.FromMilliseconds(result.GetValue(Grace)) },
                 ReadyUrl = readyUrl,
                 ReadyTimeout = TimeSpan.FromMilliseconds(result.GetValue(ReadyTimeout)),
+                FrontDoor = !result.GetValue(NoFrontDoor),
+                BrowserRefresh = !result.GetValue(NoBrowserRefresh),
             },
             Polling = result.GetValue(Polling) || Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is "1" or "true",
             PollInterval = TimeSpan.FromMilliseconds(result.GetValue(PollInterval)),

@@ -47,6 +47,12 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
 
     public bool UsePolling { get; set; }
 
+    /// <summary>False: a web app restarts stop-then-start, without the front door on its ports.</summary>
+    public bool FrontDoor { get; set; } = true;
+
+    /// <summary>False: no refresh script in the app's HTML pages.</summary>
+    public bool BrowserRefresh { get; set; } = true;
+
     public string DebounceMs { get; set; } = "100";
 
     public string EventsFile { get; set; } = "";
@@ -128,6 +134,16 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
         if (UsePolling)
         {
             yield return "--polling";
+        }
+
+        if (!FrontDoor)
+        {
+            yield return "--no-front-door";
+        }
+
+        if (!BrowserRefresh)
+        {
+            yield return "--no-browser-refresh";
         }
 
         yield return "--stop-on-stdin-eof";

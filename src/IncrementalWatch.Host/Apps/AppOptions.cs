@@ -26,6 +26,15 @@ public sealed record AppOptions
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Whether an ASP.NET Core app gets the front door (<see cref="Web.FrontDoor"/>): the host
+    /// holds its ports and a restart starts the new instance before the old one stops.
+    /// </summary>
+    public bool FrontDoor { get; init; } = true;
+
+    /// <summary>Whether pages served in Development get the refresh script (needs the front door).</summary>
+    public bool BrowserRefresh { get; init; } = true;
+
     public TimeSpan PortFreeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The record of the running app (pid, group, start time), so a host killed hard leaves nothing behind.</summary>

@@ -4,13 +4,21 @@ using IncrementalWatch.Contracts;
 using IncrementalWatch.Diagnostics;
 using IncrementalWatch.Host.Processes;
 using IncrementalWatch.Host.Terminal;
+using IncrementalWatch.Host.Web;
 
 namespace IncrementalWatch.Host.Apps;
 
 /// <summary>
-/// Owns the one running app instance: starts it from a run slot as dotnet run would, replaces
-/// it after a good build (old app stopped gracefully, port free, new app started, readiness
-/// awaited), restarts it with backoff when it crashes, and stops it for good at the end.
+/// Owns the running app instance: starts it from a run slot as dotnet run would, replaces it
+/// after a good build, restarts it with backoff when it crashes, and stops it for good at the end.
+/// <para>
+/// An ASP.NET Core app on plain-HTTP loopback URLs gets a <see cref="FrontDoor"/> on its ports,
+/// and each instance a private port: a replacement starts the new instance beside the old one,
+/// switches requests to it once it is ready, lets the old one finish its requests and then stops
+/// it ("overlap"). Any other app is replaced stop-then-start (old app stopped gracefully, port
+/// free, new app started, readiness awaited), and so is an app whose new instance exited while
+/// the old one ran (it may need a lock the old one holds), for the rest of the watch.
+/// </para>
 /// </summary>
 public sealed class AppRunner : IAppSupervisor
 {
@@ -20,6 +28,10 @@ public sealed class AppRunner : IAppSupervisor
     private readonly RestartPolicy _policy = new();
     private OutputSlot? _slot;
     private ChildStartInfo? _startInfo;
+    private FrontDoor? _door;
+    private bool _modeChosen;
+    private bool _overlap;
+    private Backend? _backend;
 
     public AppRunner(AppOptions options, WatchConsole console)
     {
@@ -43,6 +55,14 @@ public sealed class AppRunner : IAppSupervisor
             {
                 _console.Report(Descriptors.IW3103.Create(record.HostPid, _options.ProjectFile));
                 return false;
+            }
+
+            if (record.OldAlive && !OperatingSystem.IsWindows())
+            {
+                // Killed while a new instance started beside the old one: both were left.
+                var oldOutcome = await GracefulStopper.StopLeftoverAsync(record.OldPid, record.OldGroup, _options.Stop).ConfigureAwait(false);
+                _console.Report(Descriptors.IW1101.Create(record.OldPid));
+                ReportSurvivors(oldOutcome);
             }
 
             if (record.AppPid > 0 && record.AppAlive && !OperatingSystem.IsWindows())
@@ -83,18 +103,31 @@ public sealed class AppRunner : IAppSupervisor
 
         var startInfo = StartInfoFor(info, slot);
         TimeSpan prepare = clock.Elapsed;
-        TimeSpan stop = await StopAppAsync().ConfigureAwait(false);
-        if (_slot is not null && _slot != slot)
-        {
-            OutputSlots.Discard(_slot);
-        }
-
+        await ChooseModeAsync(info, startInfo, cancellation).ConfigureAwait(false);
+        var oldSlot = _slot;
         _slot = slot;
         _startInfo = startInfo;
         _policy.Reset();
-        await StartAsync(cancellation, $"copy {WatchConsole.Seconds(prepare)}, stop {WatchConsole.Seconds(stop)}").ConfigureAwait(false);
+        if (_door is not null && _overlap && App is { HasExited: false } old)
+        {
+            await OverlapAsync(old, cancellation, $"copy {WatchConsole.Seconds(prepare)}").ConfigureAwait(false);
+        }
+        else
+        {
+            TimeSpan stop = await StopAppAsync().ConfigureAwait(false);
+            await StartAsync(cancellation, $"copy {WatchConsole.Seconds(prepare)}, stop {WatchConsole.Seconds(stop)}").ConfigureAwait(false);
+        }
+
+        if (oldSlot is not null && oldSlot != slot)
+        {
+            OutputSlots.Discard(oldSlot);
+        }
+
         return true;
     }
+
+    /// <summary>The front door's browser side, when the app has one.</summary>
+    public BrowserHub? Browser => _door?.Browser;
 
     /// <summary>Starts the app again from the same slot (after a crash, with backoff).</summary>
     public Task RestartAsync(CancellationToken cancellation) => StartAsync(cancellation, "restart after exit");
@@ -115,6 +148,8 @@ public sealed class AppRunner : IAppSupervisor
             return TimeSpan.Zero;
         }
 
+        _door?.Hold();
+        _backend = null;
         _console.Event("stopping", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var outcome = await GracefulStopper.StopAsync(app, _options.Stop).ConfigureAwait(false);
         App = null;
@@ -132,6 +167,12 @@ public sealed class AppRunner : IAppSupervisor
     public async Task ShutdownAsync()
     {
         await StopAppAsync().ConfigureAwait(false);
+        if (_door is not null)
+        {
+            await _door.DisposeAsync().ConfigureAwait(false);
+            _door = null;
+        }
+
         if (_slot is not null)
         {
             OutputSlots.Discard(_slot);
@@ -149,23 +190,121 @@ public sealed class AppRunner : IAppSupervisor
 
     private async Task StartAsync(CancellationToken cancellation, string phases)
     {
-        var startInfo = _startInfo!;
-        var endpoints = Endpoints(startInfo);
         var clock = Stopwatch.StartNew();
-        var busy = await PortProbe.WaitUntilFreeAsync(endpoints, _options.PortFreeTimeout, cancellation).ConfigureAwait(false);
-        foreach (var endpoint in busy)
+        TimeSpan portWait = TimeSpan.Zero;
+        if (_door is null)
         {
-            _console.Report(Descriptors.IW2101.Create(endpoint, _options.PortFreeTimeout.TotalSeconds));
+            var busy = await PortProbe.WaitUntilFreeAsync(Endpoints(_startInfo!), _options.PortFreeTimeout, cancellation).ConfigureAwait(false);
+            foreach (var endpoint in busy)
+            {
+                _console.Report(Descriptors.IW2101.Create(endpoint, _options.PortFreeTimeout.TotalSeconds));
+            }
+
+            portWait = clock.Elapsed;
         }
 
-        TimeSpan portWait = clock.Elapsed;
-        var app = ChildProcess.Start(startInfo);
-        App = app;
+        var (app, readiness) = await StartInstanceAsync(cancellation).ConfigureAwait(false);
+        if (_door is not null && readiness is ReadinessOutcome.Ready or ReadinessOutcome.Started or ReadinessOutcome.TimedOut)
+        {
+            _door.SwitchTo(_backend!);
+            await _door.Browser.ReloadAsync().ConfigureAwait(false);
+        }
+
+        SayStarted(app, readiness, $"({phases}, port {WatchConsole.Seconds(portWait)}, start {WatchConsole.Seconds(clock.Elapsed - portWait)})");
+    }
+
+    /// <summary>
+    /// Starts the new instance beside <paramref name="old"/>; once it is ready, requests go to it,
+    /// the old one finishes what it was serving and is stopped. A new instance that exits before
+    /// it is ready is started again after the old one stops, and the app leaves overlap for good.
+    /// </summary>
+    private async Task OverlapAsync(ChildProcess old, CancellationToken cancellation, string phases)
+    {
+        var clock = Stopwatch.StartNew();
+        var oldBackend = _backend;
+        var (app, readiness) = await StartInstanceAsync(cancellation, beside: old).ConfigureAwait(false);
+        if (readiness == ReadinessOutcome.Exited)
+        {
+            _overlap = false;
+            _console.Say($"the new instance (pid {app.Id}) exited with code {app.Exited.Result} while the old one (pid {old.Id}) still ran: it may need something the old one holds (a file lock, a single-instance mutex, a port). Starting it again after stopping the old one; this app restarts stop-then-start for the rest of this watch");
+            _console.Event("overlap-off", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            App = old;
+            _backend = oldBackend;
+            TimeSpan stopped = await StopAppAsync().ConfigureAwait(false);
+            await StartAsync(cancellation, $"{phases}, stop {WatchConsole.Seconds(stopped)}").ConfigureAwait(false);
+            return;
+        }
+
+        TimeSpan start = clock.Elapsed;
+        _door!.SwitchTo(_backend!);
+        await _door.Browser.ReloadAsync().ConfigureAwait(false);
+        SayStarted(app, readiness, $"({phases}, start beside the old one {WatchConsole.Seconds(start)})");
+
+        // The old instance gets no new requests; let the ones it has finish, then stop it.
+        bool drained = oldBackend is null || await oldBackend.DrainAsync(_options.Stop.Grace).ConfigureAwait(false);
+        _console.Event("stopping", old.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var outcome = await GracefulStopper.StopAsync(old, _options.Stop).ConfigureAwait(false);
+        _console.Event("stopped", outcome.Graceful ? "graceful" : "killed");
         AppRecord.For(app).Save(_options.RecordFile);
+        if (!drained)
+        {
+            _console.Say($"the old instance (pid {old.Id}) still had {oldBackend!.InFlight} request(s) or WebSocket(s) open after {WatchConsole.Seconds(_options.Stop.Grace)}; stopped it all the same");
+        }
+
+        if (!outcome.Graceful)
+        {
+            _console.Say($"the old instance (pid {old.Id}) did not exit within {WatchConsole.Seconds(_options.Stop.Grace)} of {_options.Stop.Signal}; killed {outcome.Killed} process(es)");
+        }
+
+        ReportSurvivors(outcome);
+    }
+
+    /// <summary>Starts one instance (behind the front door on a private port when there is one) and waits until it is ready.</summary>
+    private async Task<(ChildProcess App, ReadinessOutcome Readiness)> StartInstanceAsync(CancellationToken cancellation, ChildProcess? beside = null)
+    {
+        var startInfo = _startInfo!;
+        Backend? backend = null;
+        int port = 0;
+        if (_door is not null)
+        {
+            port = FrontDoor.FreePort();
+            var environment = new Dictionary<string, string>(startInfo.Environment);
+            foreach (string name in UrlVariables)
+            {
+                environment.Remove(name);
+            }
+
+            environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            startInfo = startInfo with { Environment = environment };
+        }
+
+        var app = ChildProcess.Start(startInfo);
+        if (_door is not null)
+        {
+            backend = new Backend(port, app.Id);
+        }
+
+        App = app;
+        (beside is null ? AppRecord.For(app) : AppRecord.For(app, beside)).Save(_options.RecordFile);
         _console.Event("started", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var readiness = await ReadinessProbe.WaitAsync(app, _options.ReadyUrl, endpoints, _options.ReadyTimeout, cancellation).ConfigureAwait(false);
-        TimeSpan start = clock.Elapsed - portWait;
-        string timing = $"({phases}, port {WatchConsole.Seconds(portWait)}, start {WatchConsole.Seconds(start)})";
+        var endpoints = backend is not null ? [backend.Endpoint] : Endpoints(startInfo);
+        Uri? readyUrl = _options.ReadyUrl;
+        if (backend is not null && readyUrl is not null)
+        {
+            readyUrl = new UriBuilder(readyUrl) { Host = "127.0.0.1", Port = backend.Endpoint.Port }.Uri;
+        }
+
+        var readiness = await ReadinessProbe.WaitAsync(app, readyUrl, endpoints, _options.ReadyTimeout, cancellation).ConfigureAwait(false);
+        if (backend is not null)
+        {
+            _backend = backend;
+        }
+
+        return (app, readiness);
+    }
+
+    private void SayStarted(ChildProcess app, ReadinessOutcome readiness, string timing)
+    {
         switch (readiness)
         {
             case ReadinessOutcome.Ready:
@@ -174,11 +313,121 @@ public sealed class AppRunner : IAppSupervisor
                 _console.Say($"{(readiness == ReadinessOutcome.Ready ? "ready" : "started")}: pid {app.Id} {timing}");
                 break;
             case ReadinessOutcome.TimedOut:
-                _console.Report(Descriptors.IW2102.Create(_options.ReadyUrl?.ToString() ?? string.Join(", ", endpoints), _options.ReadyTimeout.TotalSeconds));
+                _console.Report(Descriptors.IW2102.Create(_options.ReadyUrl?.ToString() ?? string.Join(", ", _backend is not null ? [_backend.Endpoint] : Endpoints(_startInfo!)), _options.ReadyTimeout.TotalSeconds));
                 break;
             case ReadinessOutcome.Exited:
                 break;
         }
+    }
+
+    /// <summary>The variables that tell ASP.NET Core where to listen; an instance behind the front door gets only its private URL.</summary>
+    private static readonly string[] UrlVariables = ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
+
+    /// <summary>
+    /// Once per watch: whether the app gets the front door. It needs an ASP.NET Core app
+    /// (its runtimeconfig names Microsoft.AspNetCore.App) whose URLs are plain HTTP on loopback,
+    /// set by the environment or launch profile (not by --urls, which would beat the private URL).
+    /// </summary>
+    private async Task ChooseModeAsync(WatchInfo info, ChildStartInfo startInfo, CancellationToken cancellation)
+    {
+        if (_modeChosen)
+        {
+            return;
+        }
+
+        _modeChosen = true;
+        string? why = FrontDoorRefusal(info, startInfo, out var urls);
+        if (why is null)
+        {
+            var endpoints = PortProbe.EndpointsOf(urls);
+            await PortProbe.WaitUntilFreeAsync(endpoints, _options.PortFreeTimeout, cancellation).ConfigureAwait(false);
+            try
+            {
+                _door = await FrontDoor.StartAsync(endpoints, cancellation).ConfigureAwait(false);
+                _overlap = true;
+                _door.InjectScript = _options.BrowserRefresh && IsDevelopment(startInfo);
+                _console.Say($"restarts: each new instance starts beside the old one, behind a front door on {string.Join(", ", urls)} that holds requests and never refuses them{(_door.InjectScript ? "; pages get the refresh script" : "")}");
+                return;
+            }
+            catch (IOException ex)
+            {
+                why = $"its port is taken ({ex.Message})";
+            }
+        }
+
+        if (why.Length > 0)
+        {
+            _console.Say($"restarts: stop, then start ({why})");
+        }
+    }
+
+    /// <summary>Why the app cannot have the front door; null when it can (with its URLs), "" when nothing needs saying (not a web app).</summary>
+    private string? FrontDoorRefusal(WatchInfo info, ChildStartInfo startInfo, out List<string> urls)
+    {
+        urls = [];
+        if (!IsAspNetCore(info))
+        {
+            return "";
+        }
+
+        if (!_options.FrontDoor)
+        {
+            return "IncrementalWatchFrontDoor=false";
+        }
+
+        if (startInfo.Arguments.Any(a => a.Equals("--urls", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--urls=", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "the app is given --urls";
+        }
+
+        string? configured = null;
+        foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS" })
+        {
+            if (configured is null && startInfo.Environment.TryGetValue(name, out string? value) && value.Length > 0)
+            {
+                configured = value;
+            }
+        }
+
+        if (configured is null && startInfo.Environment.TryGetValue("ASPNETCORE_HTTP_PORTS", out string? ports) && ports.Length > 0)
+        {
+            configured = string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://localhost:{p}"));
+        }
+
+        configured ??= "http://localhost:5000";
+        foreach (string url in configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp || !uri.IsLoopback || uri.Port == 0)
+            {
+                return $"its URL {url} is not plain HTTP on a loopback address with a fixed port";
+            }
+
+            urls.Add(url);
+        }
+
+        return null;
+    }
+
+    private static bool IsAspNetCore(WatchInfo info)
+    {
+        var args = CommandLine.Split(info.RunArguments);
+        string? assembly = args.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+        string program = assembly ?? info.RunCommand;
+        string config = Path.Combine(Path.GetDirectoryName(program) ?? info.TargetDirectory, Path.GetFileNameWithoutExtension(program) + ".runtimeconfig.json");
+        try
+        {
+            return File.Exists(config) && File.ReadAllText(config).Contains("\"Microsoft.AspNetCore.App\"", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsDevelopment(ChildStartInfo startInfo)
+    {
+        string? environment = startInfo.Environment.GetValueOrDefault("ASPNETCORE_ENVIRONMENT") ?? startInfo.Environment.GetValueOrDefault("DOTNET_ENVIRONMENT");
+        return string.Equals(environment, "Development", StringComparison.OrdinalIgnoreCase);
     }
 
     private ChildStartInfo StartInfoFor(WatchInfo info, OutputSlot slot)

@@ -23,6 +23,9 @@ public interface IAppSupervisor
 
     Task RestartAsync(CancellationToken cancellation);
 
+    /// <summary>The open pages of a web app behind the front door; null when there are none to tell.</summary>
+    Web.BrowserHub? Browser { get; }
+
     /// <summary>Stops the app for good; the host is about to exit.</summary>
     Task ShutdownAsync();
 }

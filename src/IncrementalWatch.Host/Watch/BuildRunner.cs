@@ -6,7 +6,8 @@ using IncrementalWatch.Host.Terminal;
 namespace IncrementalWatch.Host.Watch;
 
 /// <summary>The result of one rebuild, with the watch list it wrote when it succeeded.</summary>
-public sealed record BuildResult(bool Succeeded, int ExitCode, TimeSpan Duration, WatchInfo? Info = null);
+/// <param name="Errors">A failed build's errors as MSBuild wrote them (shown over the open pages); null when none were captured.</param>
+public sealed record BuildResult(bool Succeeded, int ExitCode, TimeSpan Duration, WatchInfo? Info = null, string? Errors = null);
 
 /// <summary>What the watch loop asks of a build (a <see cref="BuildRunner"/>, or a stand-in in tests).</summary>
 public interface IProjectBuilder
@@ -46,6 +47,10 @@ public sealed class BuildRunner : IProjectBuilder
             args.Add("-restore");
         }
 
+        // A second file logger keeps just the errors, for the pages' error overlay.
+        args.Add("-fl9");
+        args.Add($"-flp9:LogFile={ErrorsFile};ErrorsOnly;NoSummary;Verbosity=quiet");
+
         args.AddRange(_options.BuildProperties.Select(p => "-p:" + p));
         return args;
     }
@@ -71,7 +76,22 @@ public sealed class BuildRunner : IProjectBuilder
 
         return exitCode == 0
             ? new BuildResult(true, 0, clock.Elapsed, WatchInfo.Load(_options.WatchInfoFile))
-            : new BuildResult(false, exitCode, clock.Elapsed);
+            : new BuildResult(false, exitCode, clock.Elapsed, Errors: ReadErrors());
+    }
+
+    private string ErrorsFile => Path.Combine(_options.StateDirectory, "build-errors.log");
+
+    private string? ReadErrors()
+    {
+        try
+        {
+            string text = File.ReadAllText(ErrorsFile).Trim();
+            return text.Length == 0 ? null : text;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether a change to this file can change what restore produces.</summary>

@@ -175,11 +175,21 @@ public sealed class WatchSession
         {
             _console.Event("build-failed", result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
             _console.Say($"build failed in {WatchConsole.Seconds(result.Duration)}{(_app.IsRunning ? "; the app keeps running" : "")}; waiting for a change");
+            if (_app.Browser is { } pages)
+            {
+                await pages.BuildFailedAsync(result.Errors ?? $"The build failed with exit code {result.ExitCode}; the errors are in the watch's output.").ConfigureAwait(false);
+            }
+
             return;
         }
 
         _console.Event("built", "");
         _detector.BuildSucceeded(result.Info, started);
+        if (_app.Browser is { } browser)
+        {
+            await browser.BuildSucceededAsync().ConfigureAwait(false);
+        }
+
         if (string.IsNullOrEmpty(_detector.Info.RunCommand))
         {
             _console.Report(Descriptors.IW3102.Create(_options.ProjectFile));
@@ -191,6 +201,12 @@ public sealed class WatchSession
         {
             _console.Event("not-restarted", "");
             _console.Say($"build succeeded in {WatchConsole.Seconds(result.Duration)}; the app reads {(changed.Count == 1 ? Path.GetFileName(changed.First()) : "these files")} itself, so it keeps running");
+            if (_app.Browser is { } pages && StaticUrlPaths(changed) is { Count: > 0 } paths)
+            {
+                // Static files the app serves from wwwroot/: stylesheets are swapped in the open pages, others reload them.
+                await pages.StaticFilesChangedAsync(paths).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -207,6 +223,26 @@ public sealed class WatchSession
         {
             _console.Report(Descriptors.IW3101.Create(ex.Message));
         }
+    }
+
+    /// <summary>The URL paths of changed files under a watched project's wwwroot/ (as the app serves them).</summary>
+    private List<string> StaticUrlPaths(IEnumerable<string> changed)
+    {
+        var paths = new List<string>();
+        foreach (string file in changed)
+        {
+            foreach (var project in _detector.Info.Projects)
+            {
+                string root = Path.Combine(project.Directory, "wwwroot") + Path.DirectorySeparatorChar;
+                if (file.StartsWith(root, IncrementalWatch.FileSystem.PathComparison.Comparison))
+                {
+                    paths.Add("/" + file[root.Length..].Replace(Path.DirectorySeparatorChar, '/'));
+                    break;
+                }
+            }
+        }
+
+        return paths;
     }
 
     /// <summary>Points the event source at the folders the latest watch list needs.</summary>

@@ -268,6 +268,8 @@ public sealed class WatchLoopTests
 
         public bool IsRunning => _running is not null;
 
+        public IncrementalWatch.Host.Web.BrowserHub? Browser => null;
+
         public void Exit(int code) => _running!.SetResult(code);
 
         public Task<bool> CleanUpAfterEarlierHostAsync() => Task.FromResult(true);
