@@ -380,6 +380,14 @@ public sealed class AppRunner : IAppSupervisor
             return "the app is given --urls";
         }
 
+        // Kestrel speaks cleartext HTTP/2 (h2c) only on an HTTP/2-only endpoint, which the front
+        // door, serving HTTP/1.1 as well, is not; such an app (gRPC without TLS) keeps its port.
+        if (new[] { "ASPNETCORE_Kestrel__EndpointDefaults__Protocols", "Kestrel__EndpointDefaults__Protocols", "DOTNET_Kestrel__EndpointDefaults__Protocols" }
+            .Any(name => startInfo.Environment.TryGetValue(name, out string? protocols) && protocols.Trim().Equals("Http2", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "the app serves HTTP/2 only, which over plain HTTP the front door does not";
+        }
+
         string? configured = null;
         foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS" })
         {
