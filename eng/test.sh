@@ -7,6 +7,20 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 results="$root/artifacts/test-results"
 rm -rf "$results"
 
+# The browser-refresh tests drive a real headless Chromium: Debian's package, installed here
+# when it is missing (IW_CHROMIUM names another executable instead).
+if [[ -z "${IW_CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; then
+  as_root=""
+  [[ "$(id -u)" -ne 0 ]] && as_root="sudo"
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium for the browser tests (apt-get)"
+    $as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq chromium >/dev/null \
+      || echo "could not install chromium: the browser tests will fail" >&2
+  else
+    echo "no chromium and no apt-get: set IW_CHROMIUM to a Chromium executable, or the browser tests will fail" >&2
+  fi
+fi
+
 dotnet test "$root/IncrementalWatch.sln" -nologo -tl:off \
   --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" "$@"

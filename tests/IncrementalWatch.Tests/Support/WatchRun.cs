@@ -208,9 +208,17 @@ public sealed class WatchRun : IDisposable
         }
 
         // An app left by a test that failed half-way: end it by its recorded group.
-        if (!KeepAppOnDispose && AppRecord.Load(RecordFile) is { AppPid: > 0 } record && record.AppAlive)
+        if (!KeepAppOnDispose && AppRecord.Load(RecordFile) is { AppPid: > 0 } record)
         {
-            UnixNative.kill(-record.AppGroup, 9);
+            if (record.AppAlive)
+            {
+                UnixNative.kill(-record.AppGroup, 9);
+            }
+
+            if (record.OldAlive)
+            {
+                UnixNative.kill(-record.OldGroup, 9);
+            }
         }
 
         _process.Dispose();
