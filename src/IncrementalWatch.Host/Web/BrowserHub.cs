@@ -109,7 +109,7 @@ public sealed class BrowserHub : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // The page went away, or the watch is ending.
         }

@@ -29,6 +29,7 @@ public sealed class FrontDoor : IAsyncDisposable
     private readonly HttpMessageInvoker _client;
     private readonly IHttpForwarder _forwarder;
     private readonly object _gate = new();
+    private readonly CancellationTokenSource _closing = new();
     private TaskCompletionSource<Backend> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Backend? _current;
 
@@ -55,11 +56,6 @@ public sealed class FrontDoor : IAsyncDisposable
 
     /// <summary>Whether HTML pages get the refresh script (the app runs in Development and the switch is on).</summary>
     public bool InjectScript { get; set; }
-
-    /// <summary>Requests forwarded so far (all instances).</summary>
-    public long Forwarded => Interlocked.Read(ref _forwarded);
-
-    private long _forwarded;
 
     /// <summary>Binds the app's ports on 127.0.0.1 and starts serving (requests wait until <see cref="SwitchTo"/>).</summary>
     /// <exception cref="IOException">A port is taken (names it).</exception>
@@ -134,10 +130,13 @@ public sealed class FrontDoor : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Requests still held get 503 at once rather than keeping the watch from ending.
+        _closing.Cancel();
         Browser.Dispose();
         await _web.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _web.DisposeAsync().ConfigureAwait(false);
         _client.Dispose();
+        _closing.Dispose();
     }
 
     private async Task<Backend?> CurrentAsync(Backend? not, CancellationToken aborted)
@@ -158,11 +157,16 @@ public sealed class FrontDoor : IAsyncDisposable
             next = _next.Task;
         }
 
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(aborted, _closing.Token);
         try
         {
-            return await next.WaitAsync(HoldLimit, aborted).ConfigureAwait(false);
+            return await next.WaitAsync(HoldLimit, either.Token).ConfigureAwait(false);
         }
         catch (TimeoutException)
+        {
+            return null;
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested && !aborted.IsCancellationRequested)
         {
             return null;
         }
@@ -196,7 +200,6 @@ public sealed class FrontDoor : IAsyncDisposable
             ForwarderError error;
             try
             {
-                Interlocked.Increment(ref _forwarded);
                 error = await _forwarder.SendAsync(context, backend.Prefix, _client, ForwarderRequestConfig.Empty, transformer).ConfigureAwait(false);
                 if (injector is not null)
                 {
@@ -227,6 +230,7 @@ public sealed class FrontDoor : IAsyncDisposable
 /// <summary>One running instance behind the front door: where it listens and how many requests it has in flight.</summary>
 public sealed class Backend(int port, int pid)
 {
+    private readonly object _gate = new();
     private int _inFlight;
     private TaskCompletionSource _idle = NewIdle(completed: true);
 
@@ -242,7 +246,7 @@ public sealed class Backend(int port, int pid)
     public async Task<bool> DrainAsync(TimeSpan limit)
     {
         Task idle;
-        lock (this)
+        lock (_gate)
         {
             idle = _idle.Task;
         }
@@ -260,7 +264,7 @@ public sealed class Backend(int port, int pid)
 
     internal void Enter()
     {
-        lock (this)
+        lock (_gate)
         {
             if (_inFlight++ == 0)
             {
@@ -271,7 +275,7 @@ public sealed class Backend(int port, int pid)
 
     internal void Exit()
     {
-        lock (this)
+        lock (_gate)
         {
             if (--_inFlight == 0)
             {
