@@ -43,20 +43,20 @@ public sealed class BrowserRefreshTests
 
         // A stylesheet: swapped in place; the page is not reloaded (the marker survives).
         await page.EvaluateExpressionAsync("window.__marker = 'kept'");
-        Edit(workspace.PathOf("wwwroot/site.css"), "color: black", "color: blue");
+        FileEdits.Replace(workspace.PathOf("wwwroot/site.css"), "color: black", "color: blue");
         await page.WaitForFunctionAsync("() => getComputedStyle(document.body).color === 'rgb(0, 0, 255)'");
         Assert.Equal("kept", await page.EvaluateExpressionAsync<string>("window.__marker"));
 
         // Code: the page reloads itself once the new instance is ready.
-        Edit(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
         await page.WaitForFunctionAsync("() => document.getElementById('greeting')?.textContent === 'hello v2'");
         Assert.Null(await page.EvaluateExpressionAsync<string?>("window.__marker ?? null"));
 
         // A compile error is shown over the page; the fix clears it and shows the new version.
-        Edit(workspace.PathOf("Greeting.cs"), "\"hello v2\";", "\"hello v3\"");
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "\"hello v2\";", "\"hello v3\"");
         await page.WaitForFunctionAsync("() => document.getElementById('__incrementalwatch-error')?.textContent.includes('error CS')");
         Assert.Equal("hello v2", await page.EvaluateExpressionAsync<string>("document.getElementById('greeting').textContent"));
-        Edit(workspace.PathOf("Greeting.cs"), "\"hello v3\"", "\"hello v3\";");
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "\"hello v3\"", "\"hello v3\";");
         await page.WaitForFunctionAsync("() => document.getElementById('greeting')?.textContent === 'hello v3' && !document.getElementById('__incrementalwatch-error')");
         workspace.Pass();
     }
@@ -127,10 +127,4 @@ public sealed class BrowserRefreshTests
         throw new InvalidOperationException("No Chromium: run the tests with eng/test.sh (it installs Debian's chromium) or set IW_CHROMIUM to a Chromium executable.");
     }
 
-    private static void Edit(string file, string from, string to)
-    {
-        string text = File.ReadAllText(file);
-        Assert.Contains(from, text);
-        File.WriteAllText(file, text.Replace(from, to, StringComparison.Ordinal));
-    }
 }

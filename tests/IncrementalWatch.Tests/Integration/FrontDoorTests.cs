@@ -24,7 +24,7 @@ public sealed class FrontDoorTests
         int port = ChildApp.FreePort();
         string greeting = workspace.PathOf("Greeting.cs");
         using var watch = WatchRun.Start(workspace, port);
-        int firstPid = PidOf(await watch.WaitForContentAsync("hello v1"));
+        int firstPid = WatchRun.PidOf(await watch.WaitForContentAsync("hello v1"));
         await watch.WaitForOutputAsync("behind a front door");
 
         using var client = new SteadyClient(port);
@@ -37,7 +37,7 @@ public sealed class FrontDoorTests
         await Task.Delay(300);
         for (int version = 2; version <= 4; version++)
         {
-            Edit(greeting, $"hello v{version - 1}", $"hello v{version}");
+            FileEdits.Replace(greeting, $"hello v{version - 1}", $"hello v{version}");
             await watch.WaitForContentAsync($"hello v{version}", TimeSpan.FromSeconds(90));
             await watch.WaitForOutputAsync("start beside the old one", count: version - 1);
         }
@@ -56,11 +56,11 @@ public sealed class FrontDoorTests
         await again.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws"), Bounded(10));
         string echo = await EchoAsync(again, "two");
         Assert.StartsWith("two pid=", echo);
-        Assert.NotEqual(firstPid, PidOf(echo));
+        Assert.NotEqual(firstPid, WatchRun.PidOf(echo));
 
         // Only one instance is left, and the record names it.
         var record = AppRecord.Load(watch.RecordFile)!;
-        Assert.Equal(PidOf(echo), record.AppPid);
+        Assert.Equal(WatchRun.PidOf(echo), record.AppPid);
         Assert.Equal(0, record.OldPid);
         Assert.False(IncrementalWatch.Host.Processes.UnixNative.Exists(firstPid) && !IncrementalWatch.Host.Processes.ProcessTree.IsZombie(firstPid));
         workspace.Pass();
@@ -80,13 +80,13 @@ public sealed class FrontDoorTests
         await watch.WaitForContentAsync("hello v1");
         using var client = new SteadyClient(port);
 
-        Edit(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
         await watch.WaitForContentAsync("hello v2", TimeSpan.FromSeconds(90));
         await watch.WaitForOutputAsync("restarts stop-then-start for the rest of this watch");
         Assert.Contains("cannot lock", watch.Output);
 
         // The next edit goes straight to stop-then-start: no second attempt beside the old one.
-        Edit(workspace.PathOf("Greeting.cs"), "hello v2", "hello v3");
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "hello v2", "hello v3");
         await watch.WaitForContentAsync("hello v3", TimeSpan.FromSeconds(90));
         Assert.Equal(1, watch.Occurrences("cannot lock"));
         Assert.Equal(1, watch.Occurrences("for the rest of this watch"));
@@ -120,14 +120,6 @@ public sealed class FrontDoorTests
         }
     }
 
-    private static void Edit(string file, string from, string to)
-    {
-        string text = File.ReadAllText(file);
-        Assert.Contains(from, text);
-        File.WriteAllText(file, text.Replace(from, to, StringComparison.Ordinal));
-    }
-
-    private static int PidOf(string answer) => int.Parse(answer[(answer.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..].Trim());
 
     /// <summary>A loopback client that sends GET / back to back (new connections and kept-alive ones) and counts what fails.</summary>
     private sealed class SteadyClient : IDisposable

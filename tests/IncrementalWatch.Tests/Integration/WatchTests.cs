@@ -24,7 +24,7 @@ public sealed class WatchTests
         using var watch = WatchRun.Start(workspace, port);
 
         string first = await watch.WaitForContentAsync("hello v1");
-        int firstPid = PidOf(first);
+        int firstPid = WatchRun.PidOf(first);
         await watch.WaitForOutputAsync("ready: pid");
 
         // Saving identical content (and touching the file) restarts nothing.
@@ -32,21 +32,21 @@ public sealed class WatchTests
         File.SetLastWriteTimeUtc(workspace.PathOf("Program.cs"), DateTime.UtcNow);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(1, watch.Occurrences("changed:"));
-        Assert.Equal(firstPid, PidOf(await watch.WaitForContentAsync("hello v1")));
+        Assert.Equal(firstPid, WatchRun.PidOf(await watch.WaitForContentAsync("hello v1")));
 
         // An edit while a request is in flight: the request completes, the new content is served.
         var inFlight = watch.GetAsync("/slow?ms=1500");
         await Task.Delay(200);
-        Edit(greeting, "hello v1", "hello v2");
+        FileEdits.Replace(greeting, "hello v1", "hello v2");
         string second = await watch.WaitForContentAsync("hello v2");
-        Assert.NotEqual(firstPid, PidOf(second));
+        Assert.NotEqual(firstPid, WatchRun.PidOf(second));
         Assert.Equal($"slow hello v1 pid={firstPid}", await inFlight);
 
         // A compile error: the old app keeps serving; the fix replaces it.
-        Edit(greeting, "\"hello v2\";", "\"hello v3\"");
+        FileEdits.Replace(greeting, "\"hello v2\";", "\"hello v3\"");
         await watch.WaitForOutputAsync("build failed");
         Assert.Equal(second, await watch.GetAsync());
-        Edit(greeting, "\"hello v3\"", "\"hello v3\";");
+        FileEdits.Replace(greeting, "\"hello v3\"", "\"hello v3\";");
         await watch.WaitForContentAsync("hello v3");
 
         // A burst (a checkout writing 200 new sources in a new folder and editing one) is one rebuild.
@@ -57,11 +57,11 @@ public sealed class WatchTests
             File.WriteAllText(workspace.PathOf($"Generated/G{i}.cs"), $"namespace WebApp.Generated;\ninternal static class G{i} {{ }}\n");
         }
 
-        Edit(greeting, "hello v3", "hello v4");
+        FileEdits.Replace(greeting, "hello v3", "hello v4");
         string fourth = await watch.WaitForContentAsync("hello v4");
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(rebuilds + 1, watch.Occurrences("changed:"));
-        int thirdPid = PidOf(fourth);
+        int thirdPid = WatchRun.PidOf(fourth);
 
         // MSBuild cancellation (what Ctrl+C does): the app is stopped and its port freed. A
         // shell that starts jobs in the background makes them ignore SIGINT, and children
@@ -84,25 +84,25 @@ public sealed class WatchTests
         using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);
         int port = ChildApp.FreePort();
         using var watch = WatchRun.Start(workspace, port);
-        int pid = PidOf(await watch.WaitForContentAsync("hello v1"));
+        int pid = WatchRun.PidOf(await watch.WaitForContentAsync("hello v1"));
         await watch.WaitForOutputAsync("ready: pid");
         Assert.Equal($"settings v1 pid={pid}", await watch.GetAsync("/config"));
 
         // appsettings.json: the app reloads it from the project folder; the build still copies it.
-        Edit(workspace.PathOf("appsettings.json"), "settings v1", "settings v2");
+        FileEdits.Replace(workspace.PathOf("appsettings.json"), "settings v1", "settings v2");
         await watch.WaitForOutputAsync("the app reads appsettings.json itself, so it keeps running");
         Assert.Equal($"settings v2 pid={pid}", await watch.WaitForContentAsync("settings v2", path: "/config"));
         Assert.Contains("settings v2", File.ReadAllText(Directory.GetFiles(workspace.PathOf("bin"), "appsettings.json", SearchOption.AllDirectories).Single()));
 
         // wwwroot/: served from the project folder in Development.
-        Edit(workspace.PathOf("wwwroot/site.css"), "color: black", "color: blue");
+        FileEdits.Replace(workspace.PathOf("wwwroot/site.css"), "color: black", "color: blue");
         await watch.WaitForOutputAsync("the app reads site.css itself, so it keeps running");
         Assert.Contains("color: blue", await watch.WaitForContentAsync("color: blue", path: "/site.css"));
         Assert.Equal(1, watch.Occurrences("ready: pid"));
 
         // Code restarts as before.
-        Edit(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
-        Assert.NotEqual(pid, PidOf(await watch.WaitForContentAsync("hello v2")));
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+        Assert.NotEqual(pid, WatchRun.PidOf(await watch.WaitForContentAsync("hello v2")));
         workspace.Pass();
     }
 
@@ -114,7 +114,7 @@ public sealed class WatchTests
         var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
         using (var watch = WatchRun.StartInTerminal(workspace, port))
         {
-            int pid = PidOf(await watch.WaitForContentAsync("hello v1"));
+            int pid = WatchRun.PidOf(await watch.WaitForContentAsync("hello v1"));
             await watch.WaitForOutputAsync("ready: pid");
 
             // From another terminal: rebuild and restart now, though nothing changed.
@@ -123,7 +123,7 @@ public sealed class WatchTests
             Assert.Contains("asked the running watch of WebApp to rebuild and restart the app", restart.Output);
             await watch.WaitForOutputAsync("(restart requested)");
             await watch.WaitForOutputAsync("ready: pid", count: 2);
-            Assert.NotEqual(pid, PidOf(await watch.WaitForContentAsync("hello v1")));
+            Assert.NotEqual(pid, WatchRun.PidOf(await watch.WaitForContentAsync("hello v1")));
 
             // Ctrl+C in the terminal: the app stops, the build ends as a success.
             watch.SendCtrlC();
@@ -166,7 +166,7 @@ public sealed class WatchTests
 
         // As cp -p or a cache restore leaves it: new content, a timestamp an hour old.
         var mtime = File.GetLastWriteTimeUtc(greeting);
-        Edit(greeting, "hello v1", "hello v2");
+        FileEdits.Replace(greeting, "hello v1", "hello v2");
         File.SetLastWriteTimeUtc(greeting, mtime.AddHours(-1));
         await watch.WaitForContentAsync("hello v2");
         workspace.Pass();
@@ -180,7 +180,7 @@ public sealed class WatchTests
         int leftoverPid;
         using (var first = WatchRun.Start(workspace, port))
         {
-            leftoverPid = PidOf(await first.WaitForContentAsync("hello v1"));
+            leftoverPid = WatchRun.PidOf(await first.WaitForContentAsync("hello v1"));
             var record = AppRecord.Load(first.RecordFile)!;
             Assert.Equal(leftoverPid, record.AppPid);
 
@@ -197,7 +197,7 @@ public sealed class WatchTests
         await second.WaitForOutputAsync("IW1101");
         await second.WaitForOutputAsync("ready: pid");
         string answer = await second.WaitForContentAsync("hello v1");
-        Assert.NotEqual(leftoverPid, PidOf(answer));
+        Assert.NotEqual(leftoverPid, WatchRun.PidOf(answer));
         Assert.False(UnixNative.Exists(leftoverPid) && !ProcessTree.IsZombie(leftoverPid));
 
         // SIGTERM to the host stops it cleanly too.
@@ -225,7 +225,7 @@ public sealed class WatchTests
         {
             await watch.WaitForContentAsync("hello v1");
             await watch.WaitForOutputAsync("ready: pid");
-            Edit(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+            FileEdits.Replace(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
             await watch.WaitForContentAsync("hello v2");
 
             var record = AppRecord.Load(watch.RecordFile)!;
@@ -247,12 +247,4 @@ public sealed class WatchTests
         public void Dispose() => UnixNative.kill(-Pid, 9);
     }
 
-    private static void Edit(string file, string from, string to)
-    {
-        string text = File.ReadAllText(file);
-        Assert.Contains(from, text);
-        File.WriteAllText(file, text.Replace(from, to, StringComparison.Ordinal));
-    }
-
-    private static int PidOf(string answer) => int.Parse(answer[(answer.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..].Trim());
 }

@@ -122,6 +122,9 @@ public sealed class WatchRun : IDisposable
         return run;
     }
 
+    /// <summary>The pid in an answer of the WebApp asset ("... pid=N").</summary>
+    public static int PidOf(string answer) => int.Parse(answer[(answer.LastIndexOf("pid=", StringComparison.Ordinal) + 4)..].Trim());
+
     /// <summary>GET path; null when nothing answers.</summary>
     public async Task<string?> GetAsync(string path = "/")
     {
