@@ -321,7 +321,7 @@ public sealed class AppRunner : IAppSupervisor
     }
 
     /// <summary>The variables that tell ASP.NET Core where to listen; an instance behind the front door gets only its private URL.</summary>
-    private static readonly string[] UrlVariables = ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
+    private static readonly string[] UrlVariables = ["ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
 
     /// <summary>
     /// Once per watch: whether the app gets the front door. It needs an ASP.NET Core app
@@ -388,20 +388,8 @@ public sealed class AppRunner : IAppSupervisor
             return "the app serves HTTP/2 only, which over plain HTTP the front door does not";
         }
 
-        string? configured = null;
-        foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS" })
-        {
-            if (configured is null && startInfo.Environment.TryGetValue(name, out string? value) && value.Length > 0)
-            {
-                configured = value;
-            }
-        }
-
-        if (configured is null && startInfo.Environment.TryGetValue("ASPNETCORE_HTTP_PORTS", out string? ports) && ports.Length > 0)
-        {
-            configured = string.Join(';', ports.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://localhost:{p}"));
-        }
-
+        // The URLs the app would use, by ASP.NET Core's precedence: the first variable that is set.
+        string? configured = EnvironmentUrls(startInfo).FirstOrDefault();
         configured ??= "http://localhost:5000";
         foreach (string url in configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -473,15 +461,9 @@ public sealed class AppRunner : IAppSupervisor
 
     private IReadOnlyList<IPEndPoint> Endpoints(ChildStartInfo startInfo)
     {
-        var urls = new List<string>();
-        foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "ASPNETCORE_HTTP_PORTS" })
-        {
-            if (startInfo.Environment.TryGetValue(name, out string? value) && value.Length > 0)
-            {
-                urls.Add(name == "ASPNETCORE_HTTP_PORTS" ? string.Join(';', value.Split(';').Select(p => $"http://127.0.0.1:{p.Trim()}")) : value);
-            }
-        }
-
+        // Every variable that names a URL (not only the one ASP.NET Core would use): the port wait
+        // errs on the side of waiting.
+        var urls = EnvironmentUrls(startInfo).ToList();
         int urlsArg = startInfo.Arguments.ToList().IndexOf("--urls");
         if (urlsArg >= 0 && urlsArg + 1 < startInfo.Arguments.Count)
         {
@@ -489,6 +471,20 @@ public sealed class AppRunner : IAppSupervisor
         }
 
         return PortProbe.EndpointsOf(urls);
+    }
+
+    /// <summary>The URL lists the app's environment sets, in ASP.NET Core's order of precedence (HTTP_PORTS as localhost URLs).</summary>
+    private static IEnumerable<string> EnvironmentUrls(ChildStartInfo startInfo)
+    {
+        foreach (string name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "ASPNETCORE_HTTP_PORTS" })
+        {
+            if (startInfo.Environment.TryGetValue(name, out string? value) && value.Length > 0)
+            {
+                yield return name == "ASPNETCORE_HTTP_PORTS"
+                    ? string.Join(';', value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://localhost:{p}"))
+                    : value;
+            }
+        }
     }
 
     private void ReportSurvivors(StopOutcome outcome)
