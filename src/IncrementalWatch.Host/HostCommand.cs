@@ -36,13 +36,16 @@ internal static class HostCommand
     private static readonly Option<bool> BelowTerminalLogger = new("--below-terminal-logger") { Description = "Keep MSBuild's terminal-logger status line intact: the app's and the rebuilds' output come through the host." };
     private static readonly Option<bool> NoFrontDoor = new("--no-front-door") { Description = "Restart a web app stop-then-start, without the front door on its ports." };
     private static readonly Option<bool> NoBrowserRefresh = new("--no-browser-refresh") { Description = "Do not add the refresh script to the app's HTML pages." };
+    private static readonly Option<string> MSBuildFolder = new("--msbuild-folder") { Description = "The folder of the MSBuild that runs the Watch build (for warm rebuilds)." };
+    private static readonly Option<string> MSBuildRuntime = new("--msbuild-runtime") { Description = "The version of the runtime that MSBuild runs on." };
+    private static readonly Option<bool> NoWarmBuild = new("--no-warm-build") { Description = "Start a dotnet msbuild process for each rebuild instead of keeping MSBuild loaded." };
     private static readonly Option<bool> StopOnStdinEof = new("--stop-on-stdin-eof") { Description = "Stop when stdin closes (the Watch task holds it open)." };
 
     public static Command Watch { get; } = new("watch", "Rebuild on change and restart the app gracefully.")
     {
         Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
         ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
-        NoFrontDoor, NoBrowserRefresh,
+        NoFrontDoor, NoBrowserRefresh, MSBuildFolder, MSBuildRuntime, NoWarmBuild,
     };
 
     public static Command Verify { get; } = new("verify", "Verify that the build's caches invalidate correctly, as the request says.")
@@ -132,6 +135,9 @@ internal static class HostCommand
             Debounce = TimeSpan.FromMilliseconds(result.GetValue(Debounce)),
             EventsFile = result.GetValue(Events),
             BelowTerminalLogger = result.GetValue(BelowTerminalLogger),
+            MSBuildFolder = result.GetValue(MSBuildFolder),
+            MSBuildRuntime = result.GetValue(MSBuildRuntime),
+            WarmBuild = !result.GetValue(NoWarmBuild),
         };
         return new HostInvocation.RunWatch(options, result.GetValue(StopOnStdinEof));
     }

@@ -55,6 +55,12 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
 
     public string DebounceMs { get; set; } = "100";
 
+    /// <summary>False: each rebuild is a `dotnet msbuild` process instead of a build in the warm worker.</summary>
+    public bool WarmBuild { get; set; } = true;
+
+    /// <summary>The folder of the MSBuild running this build ($(MSBuildBinPath)), which the warm worker loads.</summary>
+    public string MSBuildFolder { get; set; } = "";
+
     public string EventsFile { get; set; } = "";
 
     public void Cancel() => _cancel.Cancel();
@@ -99,6 +105,7 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
             ("--project", ProjectFile), ("--state", StateDirectory), ("--dotnet", DotnetPath), ("--working-directory", WorkingDirectory),
             ("--launch-profile", LaunchProfile), ("--stop-signal", StopSignal), ("--stop-grace-ms", GracePeriodMs),
             ("--ready-url", ReadyUrl), ("--debounce-ms", DebounceMs), ("--events", EventsFile),
+            ("--msbuild-folder", MSBuildFolder),
         })
         {
             if (value.Length > 0)
@@ -144,6 +151,18 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
         if (!BrowserRefresh)
         {
             yield return "--no-browser-refresh";
+        }
+
+        // The worker loads this MSBuild's assemblies, so it runs on exactly this runtime. Only
+        // MSBuild on .NET (dotnet build) can be loaded by it.
+        if (!WarmBuild || RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+        {
+            yield return "--no-warm-build";
+        }
+        else
+        {
+            yield return "--msbuild-runtime";
+            yield return Environment.Version.ToString();
         }
 
         yield return "--stop-on-stdin-eof";

@@ -64,6 +64,9 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor IW2104 = new("IW2104", DiagnosticSeverity.Warning, "Processes of the old app are still present after SIGKILL: {0}.",
         "Processes of the old app were still present after SIGKILL (names the pids).", Area: DiagnosticArea.Watch);
 
+    public static readonly DiagnosticDescriptor IW2105 = new("IW2105", DiagnosticSeverity.Warning, "The warm build worker cannot be used ({0}); each rebuild starts dotnet msbuild instead.",
+        "The warm build worker (which keeps MSBuild loaded between rebuilds) could not start or failed; rebuilds go on as separate `dotnet msbuild` processes for the rest of the watch.", Area: DiagnosticArea.Watch);
+
     public static readonly DiagnosticDescriptor IW2201 = new("IW2201", DiagnosticSeverity.Warning, "{0}: target {1} of {2} did work in a second build with nothing changed ({3}; {4} ms): {5}. This is known non-incremental behaviour outside your repository, so it does not fail the check; -p:IncrementalWatchVerifyStrict=true makes it fail",
         "A package's or the SDK's target did work in the second build; names the package (id and version) or the SDK, the defining file, the reason and what it wrote. An error with `IncrementalWatchVerifyStrict=true`.", Area: DiagnosticArea.Verify);
 
@@ -150,7 +153,7 @@ public static class Descriptors
     [
         IW1000, IW1001, IW1002, IW1003, IW1004, IW1005, IW1006, IW1007,
         IW1008, IW1009, IW1101, IW1202, IW1203, IW2001, IW2002, IW2101,
-        IW2102, IW2103, IW2104, IW2201, IW2202, IW3000, IW3001, IW3002,
+        IW2102, IW2103, IW2104, IW2105, IW2201, IW2202, IW3000, IW3001, IW3002,
         IW3003, IW3004, IW3005, IW3006, IW3101, IW3102, IW3103, IW3104,
         IW3105, IW3106, IW3107, IW3108, IW3201, IW3202, IW3203, IW3204, IW3205,
         IW3206, IW3207, IW3208, IW3209, IW3210,

@@ -14,6 +14,11 @@ public interface IProjectBuilder
 {
     /// <summary>Builds once; on success the result carries the watch list the build wrote.</summary>
     Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation);
+
+    /// <summary>A project, props or targets file changed: nothing loaded from the old ones may be reused.</summary>
+    void ProjectFilesChanged()
+    {
+    }
 }
 
 /// <summary>
@@ -34,13 +39,35 @@ public sealed class BuildRunner : IProjectBuilder
         _output = output;
     }
 
+    /// <summary>What every rebuild runs: the build, then the watch list (from the same evaluation).</summary>
+    public static IReadOnlyList<string> Targets { get; } = ["Build", "_IncrementalWatchWriteWatchInfo"];
+
+    /// <summary>The build's errors alone, for the pages' error overlay.</summary>
+    public string ErrorsFile => Path.Combine(_options.StateDirectory, "build-errors.log");
+
+    /// <summary>"Name=Value" global properties as a dictionary (the value may hold '=' or ';').</summary>
+    public static IReadOnlyDictionary<string, string> PropertiesOf(IEnumerable<string> properties)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string property in properties)
+        {
+            int equals = property.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                result[property[..equals]] = property[(equals + 1)..];
+            }
+        }
+
+        return result;
+    }
+
     public IReadOnlyList<string> ArgumentsFor(bool restore)
     {
         // dotnet msbuild rather than dotnet build: the latter forces a build summary.
         var args = new List<string>
         {
             "msbuild", _options.ProjectFile, "-nologo", "-v:q", "-clp:NoSummary", "-tl:off",
-            "-t:Build;_IncrementalWatchWriteWatchInfo",
+            "-t:" + string.Join(';', Targets),
         };
         if (restore)
         {
@@ -74,12 +101,13 @@ public sealed class BuildRunner : IProjectBuilder
             await Task.WhenAny(build.OutputClosed, Task.Delay(TimeSpan.FromSeconds(1), cancellation)).ConfigureAwait(false);
         }
 
-        return exitCode == 0
-            ? new BuildResult(true, 0, clock.Elapsed, WatchInfo.Load(_options.WatchInfoFile))
-            : new BuildResult(false, exitCode, clock.Elapsed, Errors: ReadErrors());
+        return ResultOf(exitCode, clock.Elapsed);
     }
 
-    private string ErrorsFile => Path.Combine(_options.StateDirectory, "build-errors.log");
+    /// <summary>A build's result from its exit code: the watch list it wrote, or its errors.</summary>
+    public BuildResult ResultOf(int exitCode, TimeSpan duration) => exitCode == 0
+        ? new BuildResult(true, 0, duration, WatchInfo.Load(_options.WatchInfoFile))
+        : new BuildResult(false, exitCode, duration, Errors: ReadErrors());
 
     private string? ReadErrors()
     {

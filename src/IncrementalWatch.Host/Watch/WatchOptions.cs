@@ -23,6 +23,15 @@ public sealed record WatchOptions
     /// <summary>How the app is started, probed and stopped.</summary>
     public required AppOptions App { get; init; }
 
+    /// <summary>The folder of the MSBuild that runs the Watch build (the SDK's), for the warm build worker; null: none.</summary>
+    public string? MSBuildFolder { get; init; }
+
+    /// <summary>The version of the runtime that MSBuild runs on; the worker is started on exactly it.</summary>
+    public string? MSBuildRuntime { get; init; }
+
+    /// <summary>Rebuild in the warm build worker (false: a `dotnet msbuild` process per rebuild).</summary>
+    public bool WarmBuild { get; init; } = true;
+
     public bool Polling { get; init; }
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);

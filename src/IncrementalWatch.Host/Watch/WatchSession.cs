@@ -31,7 +31,7 @@ public sealed class WatchSession
     private bool _lastBuildFailed;
 
     public WatchSession(WatchOptions options, WatchInfo initial, WatchConsole console)
-        : this(options, initial, console, new BuildRunner(options, console.Sink.BelowTerminalLogger ? console.Sink : null), new AppRunner(options.App, console))
+        : this(options, initial, console, NewBuilder(options, console), new AppRunner(options.App, console))
     {
     }
 
@@ -46,6 +46,13 @@ public sealed class WatchSession
         _scans = new ScanTimer(_signals.Writer, options.Polling ? options.PollInterval : options.ReconcileInterval);
         _events = options.Polling ? null : new FileEventSource(_signals.Writer);
         _restartRequests = new RestartRequests(_signals.Writer, options.StateDirectory);
+    }
+
+    /// <summary>Rebuilds in the warm worker unless switched off (-p:IncrementalWatchWarmBuild=false).</summary>
+    private static IProjectBuilder NewBuilder(WatchOptions options, WatchConsole console)
+    {
+        var output = console.Sink.BelowTerminalLogger ? console.Sink : null;
+        return options.WarmBuild ? new WarmBuilder(options, console, output) : new BuildRunner(options, output);
     }
 
     /// <summary>Whether the loop polls (asked for, or because events could not be had).</summary>
@@ -82,6 +89,11 @@ public sealed class WatchSession
             _scans.Dispose();
             _events?.Dispose();
             _restartRequests.Dispose();
+            if (_builder is IAsyncDisposable builder)
+            {
+                await builder.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (owner)
             {
                 _console.Say("stopping");
@@ -141,7 +153,13 @@ public sealed class WatchSession
             if (changed.Count > 0)
             {
                 restartTimer = null;
-                bool restore = _lastBuildFailed || changed.Any(BuildRunner.AffectsRestore);
+                bool projectFiles = changed.Any(BuildRunner.AffectsRestore);
+                bool restore = _lastBuildFailed || projectFiles;
+                if (projectFiles)
+                {
+                    _builder.ProjectFilesChanged();
+                }
+
                 var restart = requested ? Restart.Always : changed.All(_detector.AppReadsItself) ? Restart.No : Restart.IfOutputChanged;
                 await BuildAndReplaceAsync(changed, restore, stop, restart).ConfigureAwait(false);
             }
