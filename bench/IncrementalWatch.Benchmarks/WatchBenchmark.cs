@@ -7,7 +7,8 @@ namespace IncrementalWatch.Benchmarks;
 /// first response with the new content, for `dotnet build -t:Watch` and for
 /// `dotnet watch --no-hot-reload` on the same app, and the floor (`dotnet build --no-restore`
 /// then start the app and wait for its first response), alternating in one run. Also the
-/// time per edit during which requests were refused. Each tool runs in its own copy of the app.
+/// time per edit during which requests were refused. Each tool runs in its own copy of the app;
+/// the watch also runs with its warm build worker switched off, to show what the worker saves.
 /// </summary>
 public static class WatchBenchmark
 {
@@ -34,20 +35,24 @@ public static class WatchBenchmark
         }
 
         var ours = new Subject("dotnet build -t:Watch", Copy(repoRoot, work, "watch-ours", feed), BenchFiles.FreePort());
+        var cold = new Subject("dotnet build -t:Watch, warm build off", Copy(repoRoot, work, "watch-cold", feed), BenchFiles.FreePort());
         var theirs = new Subject("dotnet watch --no-hot-reload", Copy(repoRoot, work, "watch-theirs", feed), BenchFiles.FreePort());
         var floor = new Subject("floor: build + start", Copy(repoRoot, work, "watch-floor", feed), BenchFiles.FreePort());
         using var oursProcess = Start(ours, env, "build", "-t:Watch", "-nologo", "-tl:off", $"-p:IwTestPackageVersion={version}");
+        using var coldProcess = Start(cold, env, "build", "-t:Watch", "-nologo", "-tl:off", $"-p:IwTestPackageVersion={version}", "-p:IncrementalWatchWarmBuild=false");
         using var theirsProcess = Start(theirs, env, "watch", "--no-hot-reload", "--non-interactive");
         try
         {
             BenchFiles.Run(floor.Directory, env, "build", "-nologo", "-tl:off", "-v:q");
             WaitFor(ours, "hello v1", TimeSpan.FromMinutes(3));
+            WaitFor(cold, "hello v1", TimeSpan.FromMinutes(3));
             WaitFor(theirs, "hello v1", TimeSpan.FromMinutes(3));
             for (int i = 0; i < runs + 1; i++)
             {
                 // The first round warms up (JIT, disk cache) and is not counted.
                 bool counted = i > 0;
                 Edit(ours, counted);
+                Edit(cold, counted);
                 Edit(theirs, counted);
                 EditFloor(floor, env, counted);
             }
@@ -55,6 +60,7 @@ public static class WatchBenchmark
         finally
         {
             Stop(oursProcess);
+            Stop(coldProcess);
             Stop(theirsProcess);
             if (server is not null)
             {
@@ -66,7 +72,7 @@ public static class WatchBenchmark
         Console.WriteLine("| measured | edit to new content served | requests refused per edit | ratio to floor |");
         Console.WriteLine("| --- | --- | --- | --- |");
         double floorMs = Measure.Median(floor.Latency);
-        foreach (var subject in new[] { ours, theirs, floor })
+        foreach (var subject in new[] { ours, cold, theirs, floor })
         {
             Console.WriteLine($"| {subject.Name} | {Measure.Median(subject.Latency):F0} ms | {Measure.Median(subject.Refused):F0} ms | {Measure.Median(subject.Latency) / floorMs:F2} |");
         }

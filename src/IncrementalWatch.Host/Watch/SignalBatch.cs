@@ -14,11 +14,21 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
     public bool IsEmpty => Paths.Count == 0 && !Scan && EventsUnavailable is null && !RestartRequested;
 
     /// <summary>
+    /// A single saved file needs little debounce: while the batch holds one path and nothing
+    /// else, it closes after this much quiet (or the debounce, if shorter).
+    /// </summary>
+    public static readonly TimeSpan SingleFileQuiet = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>
     /// Reads what is waiting, then more until <paramref name="debounce"/> passes with nothing new
     /// (a checkout of many files is one batch), but never for longer than <paramref name="maxBatch"/>
-    /// in all, so a steady stream of writes cannot hold a rebuild back for ever. Returns an empty
-    /// batch at once when nothing is waiting. Paths <paramref name="ignored"/> says are no input
-    /// (the build's own writes to bin/ and obj/) do not join the batch.
+    /// in all, so a steady stream of writes cannot hold a rebuild back for ever. While the batch
+    /// is one path alone (an editor's save, however many events it makes), only
+    /// <see cref="SingleFileQuiet"/> of quiet is awaited; a second path or a scan brings the full
+    /// debounce back. A file written a little after that short wait is never lost: it makes the
+    /// next batch. Returns an empty batch at once when nothing is waiting. Paths
+    /// <paramref name="ignored"/> says are no input (the build's own writes to bin/ and obj/) do
+    /// not join the batch.
     /// </summary>
     public static async Task<SignalBatch> CollectAsync(ChannelReader<WatchSignal> signals, Predicate<string> ignored, TimeSpan debounce, TimeSpan maxBatch, CancellationToken stop)
     {
@@ -58,7 +68,7 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
             }
 
             using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            quiet.CancelAfter(debounce);
+            quiet.CancelAfter(paths.Count == 1 && !scan && !restart && debounce > SingleFileQuiet ? SingleFileQuiet : debounce);
             try
             {
                 if (batch.Elapsed < maxBatch && await signals.WaitToReadAsync(quiet.Token).ConfigureAwait(false))

@@ -23,17 +23,34 @@ public sealed class WatchLoopTests
         var signals = Channel.CreateUnbounded<WatchSignal>();
         Assert.True((await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), CancellationToken.None)).IsEmpty);
 
+        // Two paths: the full debounce, so a third that comes 300 ms later joins them.
         signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
         signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/obj/A.g.cs"));
+        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/B.cs"));
         var late = Task.Run(async () =>
         {
-            await Task.Delay(20);
-            signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/B.cs"));
+            await Task.Delay(300);
+            signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/C.cs"));
         });
-        var batch = await SignalBatch.CollectAsync(signals.Reader, p => p.Contains("/obj/"), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(2), CancellationToken.None);
+        var batch = await SignalBatch.CollectAsync(signals.Reader, p => p.Contains("/obj/"), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), CancellationToken.None);
         await late;
-        Assert.Equal(new[] { "/w/A.cs", "/w/B.cs" }, batch.Paths.Order());
+        Assert.Equal(new[] { "/w/A.cs", "/w/B.cs", "/w/C.cs" }, batch.Paths.Order());
         Assert.False(batch.Scan);
+
+        // One path alone (an editor's save, repeated events of it included): a short wait only,
+        // so the same late write is not waited for; it makes the next batch and is not lost.
+        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
+        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
+        late = Task.Run(async () =>
+        {
+            await Task.Delay(1000);
+            signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/C.cs"));
+        });
+        batch = await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(new[] { "/w/A.cs" }, batch.Paths);
+        await late;
+        batch = await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal(new[] { "/w/C.cs" }, batch.Paths);
 
         signals.Writer.TryWrite(new(WatchSignalKind.Unavailable, "inotify watch limit reached"));
         signals.Writer.TryWrite(new(WatchSignalKind.Scan, ""));
