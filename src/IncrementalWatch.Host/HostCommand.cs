@@ -28,7 +28,8 @@ internal static class HostCommand
     private static readonly Option<int> Grace = new("--stop-grace-ms") { Description = "How long the app may drain before it is killed.", DefaultValueFactory = _ => 5000 };
     private static readonly Option<string> ReadyUrl = new("--ready-url") { Description = "Wait until this URL answers before saying ready." };
     private static readonly Option<int> ReadyTimeout = new("--ready-timeout-ms") { DefaultValueFactory = _ => 60000 };
-    private static readonly Option<bool> Polling = new("--polling") { Description = "Poll instead of using file-system events." };
+    private static readonly Option<bool> Polling = new("--polling") { Description = "Poll every watched folder instead of using file-system events." };
+    private static readonly Option<bool> NoPolling = new("--no-polling") { Description = "Use file-system events everywhere, even on file systems known to deliver none." };
     private static readonly Option<int> PollInterval = new("--poll-ms") { DefaultValueFactory = _ => 1000 };
     private static readonly Option<int> Reconcile = new("--reconcile-ms") { DefaultValueFactory = _ => 5000 };
     private static readonly Option<int> Debounce = new("--debounce-ms") { DefaultValueFactory = _ => 100 };
@@ -45,7 +46,7 @@ internal static class HostCommand
     {
         Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
         ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
-        NoFrontDoor, NoBrowserRefresh, MSBuildFolder, MSBuildRuntime, NoWarmBuild,
+        NoFrontDoor, NoBrowserRefresh, MSBuildFolder, MSBuildRuntime, NoWarmBuild, NoPolling,
     };
 
     public static Command Verify { get; } = new("verify", "Verify that the build's caches invalidate correctly, as the request says.")
@@ -130,6 +131,7 @@ internal static class HostCommand
                 BrowserRefresh = !result.GetValue(NoBrowserRefresh),
             },
             Polling = result.GetValue(Polling) || Environment.GetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER") is "1" or "true",
+            NeverPoll = result.GetValue(NoPolling),
             PollInterval = TimeSpan.FromMilliseconds(result.GetValue(PollInterval)),
             ReconcileInterval = result.GetValue(Reconcile) == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMilliseconds(result.GetValue(Reconcile)),
             Debounce = TimeSpan.FromMilliseconds(result.GetValue(Debounce)),

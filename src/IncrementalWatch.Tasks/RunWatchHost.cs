@@ -45,7 +45,8 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
 
     public string ReadyUrl { get; set; } = "";
 
-    public bool UsePolling { get; set; }
+    /// <summary>"true": poll every folder; "false": events everywhere; empty: poll only folders on file systems without events.</summary>
+    public string UsePolling { get; set; } = "";
 
     /// <summary>False: a web app restarts stop-then-start, without the front door on its ports.</summary>
     public bool FrontDoor { get; set; } = true;
@@ -138,9 +139,13 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
             yield return "--below-terminal-logger";
         }
 
-        if (UsePolling)
+        if (string.Equals(UsePolling, "true", StringComparison.OrdinalIgnoreCase))
         {
             yield return "--polling";
+        }
+        else if (string.Equals(UsePolling, "false", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return "--no-polling";
         }
 
         if (!FrontDoor)
@@ -193,6 +198,11 @@ public sealed class RunWatchHost : IncrementalWatchTask, ICancelableTask
         if (!int.TryParse(DebounceMs, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
             Invalid("IncrementalWatchDebounceMs", DebounceMs, "use a whole number of milliseconds");
+        }
+
+        if (UsePolling.Length > 0 && !bool.TryParse(UsePolling, out _))
+        {
+            Invalid("IncrementalWatchUsePolling", UsePolling, "use true (poll every folder), false (events everywhere) or leave it empty (poll only folders without events)");
         }
 
         if (ReadyUrl.Length > 0 && !Uri.TryCreate(ReadyUrl, UriKind.Absolute, out _))

@@ -40,6 +40,9 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor IW1101 = new("IW1101", DiagnosticSeverity.Message, "Stopped the app (pid {0}) that an earlier watch of this project left running.",
         "The app an earlier, hard-killed watch left running was stopped before starting a new one.", Area: DiagnosticArea.Watch);
 
+    public static readonly DiagnosticDescriptor IW1102 = new("IW1102", DiagnosticSeverity.Message, "{0} watched folder(s) on {1} ({2}, a file system that reports no change events) are polled every {4} to {5} ms, for example {3}; events are used everywhere else.",
+        "Watched folders on a file system that delivers no change events (network shares, Docker Desktop, WSL2 and VM shares, FUSE, overlay) are polled; names the mount, its type and some of the folders. Said once per mount.", Area: DiagnosticArea.Watch);
+
     public static readonly DiagnosticDescriptor IW1202 = new("IW1202", DiagnosticSeverity.Message, "{0}: target {1} did work in the second build ({2}, {3} ms), allowed by IncrementalWatchAllowedTarget",
         "A target did work in the second build, allowed by `IncrementalWatchAllowedTarget`.", Area: DiagnosticArea.Verify);
 
@@ -152,7 +155,7 @@ public static class Descriptors
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
     [
         IW1000, IW1001, IW1002, IW1003, IW1004, IW1005, IW1006, IW1007,
-        IW1008, IW1009, IW1101, IW1202, IW1203, IW2001, IW2002, IW2101,
+        IW1008, IW1009, IW1101, IW1102, IW1202, IW1203, IW2001, IW2002, IW2101,
         IW2102, IW2103, IW2104, IW2105, IW2201, IW2202, IW3000, IW3001, IW3002,
         IW3003, IW3004, IW3005, IW3006, IW3101, IW3102, IW3103, IW3104,
         IW3105, IW3106, IW3107, IW3108, IW3201, IW3202, IW3203, IW3204, IW3205,

@@ -19,6 +19,7 @@ public sealed class ChangeDetector
     private HashSet<string> _extensions = new(StringComparer.OrdinalIgnoreCase);
     private PathFilter _filter;
     private HashSet<string> _appReadsItself = new(PathComparison.Comparer);
+    private WatchedFolders _folders;
 
     public ChangeDetector(WatchInfo initial)
     {
@@ -26,7 +27,8 @@ public sealed class ChangeDetector
         _appReadsItself = (initial.AppReadsItself ?? Array.Empty<string>()).ToHashSet(PathComparison.Comparer);
         _baseline.Capture(Info.Files);
         _extensions = Extensions(Info.Files);
-        _knownDirectoryFiles = ScanProjectFolders();
+        _folders = WatchedFolders.Of(Info, _filter);
+        _knownDirectoryFiles = ScanFolders();
     }
 
     /// <summary>The watch list, less what is never an input.</summary>
@@ -41,22 +43,11 @@ public sealed class ChangeDetector
     /// </summary>
     public bool AppReadsItself(string path) => _appReadsItself.Contains(path);
 
-    /// <summary>What the sources should watch: project folders (recursively) and the folders of watched files outside them.</summary>
-    public Dictionary<string, bool> Directories()
-    {
-        var recursive = Info.Projects.Select(p => Path.TrimEndingDirectorySeparator(p.Directory)).Distinct(PathComparison.Comparer).ToList();
-        var directories = recursive.ToDictionary(d => d, _ => true, PathComparison.Comparer);
-        foreach (string file in Info.Files)
-        {
-            string? directory = Path.GetDirectoryName(file);
-            if (directory is not null && !recursive.Any(r => Under(directory, r)))
-            {
-                directories.TryAdd(directory, false);
-            }
-        }
+    /// <summary>The folders the sources watch or poll, each on its own (see <see cref="WatchedFolders"/>).</summary>
+    public IReadOnlyList<string> Folders => _folders.Folders;
 
-        return directories;
-    }
+    /// <summary>Walks the project folders again (pruned) for folders created since the last walk.</summary>
+    public void RefreshFolders() => _folders = WatchedFolders.Of(Info, _filter);
 
     /// <summary>The changed paths among <paramref name="batch"/>'s (all watched files and project folders when it asks for a scan).</summary>
     public List<string> Decide(SignalBatch batch)
@@ -64,8 +55,9 @@ public sealed class ChangeDetector
         var candidates = new HashSet<string>(batch.Paths.Where(p => !_filter.IsIgnored(p)), PathComparison.Comparer);
         if (batch.Scan)
         {
+            RefreshFolders();
             candidates.UnionWith(_baseline.Paths);
-            var files = ScanProjectFolders();
+            var files = ScanFolders();
             candidates.UnionWith(files.Where(f => !_knownDirectoryFiles.Contains(f)));
             _knownDirectoryFiles.IntersectWith(files);
         }
@@ -113,6 +105,7 @@ public sealed class ChangeDetector
         _baseline.AddDiscovered(files, started);
         _extensions = Extensions(files);
         _knownDirectoryFiles.UnionWith(files);
+        RefreshFolders();
     }
 
     /// <summary>Files the build generates (under obj/) are its outputs, not inputs to watch.</summary>
@@ -122,24 +115,26 @@ public sealed class ChangeDetector
         return (info with { Files = info.Files.Where(f => !filter.IsIgnored(f)).ToList() }, filter);
     }
 
-    /// <summary>The files under the project folders whose kind the project already watches.</summary>
-    private HashSet<string> ScanProjectFolders()
+    /// <summary>The files in the watched folders (each listed on its own) whose kind the project already watches.</summary>
+    private HashSet<string> ScanFolders()
     {
         var files = new HashSet<string>(PathComparison.Comparer);
-        foreach (var project in Info.Projects)
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (string folder in _folders.Folders)
         {
-            if (!Directory.Exists(project.Directory))
+            try
             {
-                continue;
-            }
-
-            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-            foreach (string file in Directory.EnumerateFiles(project.Directory, "*", options))
-            {
-                if (MayBeNewInput(file))
+                foreach (string file in Directory.EnumerateFiles(folder, "*", options))
                 {
-                    files.Add(file);
+                    if (MayBeNewInput(file))
+                    {
+                        files.Add(file);
+                    }
                 }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Removed meanwhile; the next walk drops it.
             }
         }
 

@@ -3,11 +3,14 @@ using System.Threading.Channels;
 namespace IncrementalWatch.Host.Watch;
 
 /// <summary>
-/// File-system events for a set of directories, as <see cref="WatchSignal"/>s. A watcher error
-/// or overflow becomes a Rescan (the loop then compares every file by content, so nothing
-/// is lost); a failure to start watching (inotify limits, a file system without events)
-/// becomes Unavailable and the loop polls instead. A new directory also asks for a rescan,
-/// because files written into it before its watch was added send no events.
+/// File-system events through .NET's FileSystemWatcher, where the platform's API is recursive
+/// and costs one handle per tree, not one watch per folder: ReadDirectoryChangesW on Windows,
+/// FSEvents on macOS (Linux uses <see cref="InotifyEventSource"/>). Each topmost watched folder
+/// gets one recursive watcher; events from folders that are not watched (bin/, node_modules/)
+/// are dropped by the loop's filter. A watcher error, including Windows' buffer overflow,
+/// becomes a Rescan (the loop then compares every file by content, so nothing is lost); a
+/// failure to start watching becomes Unavailable and the loop polls instead. A new directory
+/// also asks for a rescan, because files written into it before it was seen send no events.
 /// </summary>
 public sealed class FileEventSource : IChangeSource
 {
@@ -17,14 +20,25 @@ public sealed class FileEventSource : IChangeSource
 
     public FileEventSource(ChannelWriter<WatchSignal> output) => _output = output;
 
-    /// <summary>
-    /// Watches each directory (recursively when its value is true). Returns false, with the
-    /// reason, when events cannot be had; the caller must then poll.
-    /// </summary>
-    public bool TryWatch(IReadOnlyDictionary<string, bool> directories, out string? failure)
+    /// <summary>The folders among <paramref name="folders"/> that no other of them contains: one recursive watcher each covers the rest.</summary>
+    public static List<string> TopmostOf(IEnumerable<string> folders)
+    {
+        var roots = new List<string>();
+        foreach (string folder in folders.Select(Path.TrimEndingDirectorySeparator).Order(FileSystem.PathComparison.Comparer))
+        {
+            if (roots.Count == 0 || !folder.StartsWith(roots[^1] + Path.DirectorySeparatorChar, FileSystem.PathComparison.Comparison))
+            {
+                roots.Add(folder);
+            }
+        }
+
+        return roots;
+    }
+
+    public bool TryWatch(IReadOnlyCollection<string> folders, out string? failure)
     {
         failure = null;
-        var wanted = directories.Select(d => (d.Value ? "r:" : "f:") + d.Key).ToHashSet(FileSystem.PathComparison.Comparer);
+        var wanted = TopmostOf(folders).ToHashSet(FileSystem.PathComparison.Comparer);
         if (wanted.SetEquals(_current) && _watchers.Count > 0)
         {
             return true;
@@ -33,7 +47,7 @@ public sealed class FileEventSource : IChangeSource
         DisposeWatchers();
         try
         {
-            foreach (var (directory, recursive) in directories)
+            foreach (string directory in wanted)
             {
                 if (!Directory.Exists(directory))
                 {
@@ -42,7 +56,7 @@ public sealed class FileEventSource : IChangeSource
 
                 var watcher = new FileSystemWatcher(directory)
                 {
-                    IncludeSubdirectories = recursive,
+                    IncludeSubdirectories = true,
                     NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.CreationTime,
                     InternalBufferSize = 64 * 1024,
                 };

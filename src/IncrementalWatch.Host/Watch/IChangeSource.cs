@@ -8,9 +8,9 @@ namespace IncrementalWatch.Host.Watch;
 public interface IChangeSource : IDisposable
 {
     /// <summary>
-    /// Watches these folders from now on (recursively when the value is true), replacing what
-    /// was watched before. False, with the reason, when this source cannot watch them; the
-    /// loop then polls.
+    /// Watches these folders from now on, each on its own (not what lies below it: the set
+    /// already lists every folder that needs watching), replacing what was watched before.
+    /// False, with the reason, when this source cannot watch them; the loop then polls.
     /// </summary>
-    bool TryWatch(IReadOnlyDictionary<string, bool> directories, out string? failure);
+    bool TryWatch(IReadOnlyCollection<string> folders, out string? failure);
 }

@@ -23,6 +23,25 @@ public sealed class PathFilter
             .ToArray();
     }
 
+    /// <summary>
+    /// Whether a folder is never looked into: a project's bin/ or obj/ (or wherever its
+    /// output and intermediate roots are), or a folder the never-input list names
+    /// (.git, node_modules, ...). The one rule the watch's walks, watches and polls share.
+    /// </summary>
+    public bool IsExcludedFolder(string directory)
+    {
+        string withSeparator = Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar;
+        foreach (string root in _outputRoots)
+        {
+            if (withSeparator.StartsWith(root, PathComparison.Comparison))
+            {
+                return true;
+            }
+        }
+
+        return _neverInputs.IsFolder(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)));
+    }
+
     public bool IsIgnored(string path)
     {
         foreach (string root in _outputRoots)

@@ -31,7 +31,7 @@ public sealed class ScanTimer : IChangeSource
     }
 
     /// <summary>A timer covers any folders; the scan itself decides what to look at.</summary>
-    public bool TryWatch(IReadOnlyDictionary<string, bool> directories, out string? failure)
+    public bool TryWatch(IReadOnlyCollection<string> folders, out string? failure)
     {
         failure = null;
         return true;

@@ -20,9 +20,18 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
     public static readonly TimeSpan SingleFileQuiet = TimeSpan.FromMilliseconds(25);
 
     /// <summary>
+    /// How long a batch may keep growing while new files keep arriving (a checkout, a generator
+    /// writing thousands of files): past the usual cap it waits on as long as the last
+    /// cap-long stretch brought a path not yet in the batch, up to this.
+    /// </summary>
+    public static readonly TimeSpan MaxBurst = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Reads what is waiting, then more until <paramref name="debounce"/> passes with nothing new
     /// (a checkout of many files is one batch), but never for longer than <paramref name="maxBatch"/>
-    /// in all, so a steady stream of writes cannot hold a rebuild back for ever. While the batch
+    /// in all, so a steady stream of writes cannot hold a rebuild back for ever, unless the
+    /// stream keeps bringing files not yet in the batch (then up to <see cref="MaxBurst"/>, so
+    /// a burst of thousands of files is one rebuild). While the batch
     /// is one path alone (an editor's save, however many events it makes), only
     /// <see cref="SingleFileQuiet"/> of quiet is awaited; a second path or a scan brings the full
     /// debounce back. A file written a little after that short wait is never lost: it makes the
@@ -36,6 +45,7 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
         bool scan = false, restart = false;
         string? unavailable = null;
         var batch = Stopwatch.StartNew();
+        TimeSpan lastNewPath = TimeSpan.Zero;
         while (true)
         {
             while (signals.TryRead(out WatchSignal signal))
@@ -43,9 +53,9 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
                 switch (signal.Kind)
                 {
                     case WatchSignalKind.Path:
-                        if (!ignored(signal.Detail))
+                        if (!ignored(signal.Detail) && paths.Add(signal.Detail))
                         {
-                            paths.Add(signal.Detail);
+                            lastNewPath = batch.Elapsed;
                         }
 
                         break;
@@ -71,7 +81,9 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
             quiet.CancelAfter(paths.Count == 1 && !scan && !restart && debounce > SingleFileQuiet ? SingleFileQuiet : debounce);
             try
             {
-                if (batch.Elapsed < maxBatch && await signals.WaitToReadAsync(quiet.Token).ConfigureAwait(false))
+                var elapsed = batch.Elapsed;
+                bool mayWait = elapsed < maxBatch || (elapsed < MaxBurst && elapsed - lastNewPath < maxBatch);
+                if (mayWait && await signals.WaitToReadAsync(quiet.Token).ConfigureAwait(false))
                 {
                     continue;
                 }

@@ -32,8 +32,16 @@ public sealed record WatchOptions
     /// <summary>Rebuild in the warm build worker (false: a `dotnet msbuild` process per rebuild).</summary>
     public bool WarmBuild { get; init; } = true;
 
+    /// <summary>Poll every watched folder (asked for, or DOTNET_USE_POLLING_FILE_WATCHER).</summary>
     public bool Polling { get; init; }
 
+    /// <summary>Use events everywhere, even on file systems known to deliver none (IncrementalWatchUsePolling=false).</summary>
+    public bool NeverPoll { get; init; }
+
+    /// <summary>The mount table that says which folders deliver no events; null: this machine's.</summary>
+    public MountTable? Mounts { get; init; }
+
+    /// <summary>The longest wait between polls (the shortest is <see cref="AdaptiveInterval.DefaultMinimum"/>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often every watched file is re-checked even when events arrive.</summary>

@@ -26,8 +26,14 @@ public sealed class WatchSession
     private readonly Channel<WatchSignal> _signals = Channel.CreateUnbounded<WatchSignal>();
     private readonly ChangeDetector _detector;
     private readonly ScanTimer _scans;
+    private readonly PollingSource _poller;
+    private readonly AdaptiveInterval _pollInterval;
+    private readonly MountTable _mounts;
     private readonly RestartRequests _restartRequests;
-    private FileEventSource? _events;
+    private readonly HashSet<string> _reportedMounts = new(StringComparer.Ordinal);
+    private IChangeSource? _events;
+    private string? _eventsFailure;
+    private bool _pollEverything;
     private bool _lastBuildFailed;
 
     public WatchSession(WatchOptions options, WatchInfo initial, WatchConsole console)
@@ -43,9 +49,37 @@ public sealed class WatchSession
         _builder = builder;
         _app = app;
         _detector = new ChangeDetector(initial);
-        _scans = new ScanTimer(_signals.Writer, options.Polling ? options.PollInterval : options.ReconcileInterval);
-        _events = options.Polling ? null : new FileEventSource(_signals.Writer);
+        _mounts = options.Mounts ?? MountTable.Current();
+
+        // The reconciling scan compares every watched file by content every few seconds,
+        // whatever the sources say; the poller covers folders without events at once.
+        _scans = new ScanTimer(_signals.Writer, options.ReconcileInterval);
+        _pollInterval = new AdaptiveInterval(AdaptiveInterval.DefaultMinimum, options.PollInterval);
+        _poller = new PollingSource(_signals.Writer, _pollInterval);
+        _pollEverything = options.Polling;
+        _events = options.Polling ? null : NewEventSource(_signals.Writer, out _eventsFailure);
+        _pollEverything |= _events is null;
         _restartRequests = new RestartRequests(_signals.Writer, options.StateDirectory);
+    }
+
+    /// <summary>inotify on Linux (one instance, a watch per folder); FileSystemWatcher elsewhere (recursive APIs).</summary>
+    private static IChangeSource? NewEventSource(ChannelWriter<WatchSignal> signals, out string? failure)
+    {
+        failure = null;
+        if (!OperatingSystem.IsLinux())
+        {
+            return new FileEventSource(signals);
+        }
+
+        try
+        {
+            return new InotifyEventSource(signals);
+        }
+        catch (IOException ex)
+        {
+            failure = ex.Message;
+            return null;
+        }
     }
 
     /// <summary>Rebuilds in the warm worker unless switched off (-p:IncrementalWatchWarmBuild=false).</summary>
@@ -70,12 +104,17 @@ public sealed class WatchSession
             }
 
             owner = true;
-            if (Polling)
+            if (_options.Polling)
             {
-                _console.Say($"polling every {(int)_options.PollInterval.TotalMilliseconds} ms instead of using file-system events, as requested");
+                _console.Say($"polling (every {(int)_pollInterval.Minimum.TotalMilliseconds} to {(int)_pollInterval.Maximum.TotalMilliseconds} ms) instead of using file-system events, as requested");
+            }
+            else if (_eventsFailure is not null)
+            {
+                _console.Report(Descriptors.IW2103.Create(_eventsFailure, (int)_options.PollInterval.TotalMilliseconds));
             }
 
             Watch();
+            _console.Say($"{_watchedWithEvents} folder(s) watched with events, {_poller.FolderCount} polled");
             await BuildAndReplaceAsync(new[] { "(start)" }, restore: false, stop).ConfigureAwait(false);
             await LoopAsync(stop).ConfigureAwait(false);
             return HostExitCode.Stopped;
@@ -87,6 +126,7 @@ public sealed class WatchSession
         finally
         {
             _scans.Dispose();
+            _poller.Dispose();
             _events?.Dispose();
             _restartRequests.Dispose();
             if (_builder is IAsyncDisposable builder)
@@ -144,6 +184,12 @@ public sealed class WatchSession
             }
 
             var changed = _detector.Decide(batch);
+            if (batch.Scan)
+            {
+                // The scan walked for new folders: watch or poll them from now on.
+                Watch();
+            }
+
             bool requested = batch.RestartRequested || (batch.Scan && _restartRequests.Check());
             if (requested)
             {
@@ -263,12 +309,48 @@ public sealed class WatchSession
         return paths;
     }
 
-    /// <summary>Points the event source at the folders the latest watch list needs.</summary>
+    private int _watchedWithEvents;
+
+    /// <summary>
+    /// Points the sources at the folders the latest watch list needs: events where the file
+    /// system delivers them, the poller for the rest (or for everything, when asked or when
+    /// events cannot be had). Says once per mount which folders are polled and why (IW1102).
+    /// </summary>
     private void Watch()
     {
-        if (_events is not null && !_events.TryWatch(_detector.Directories(), out string? failure))
+        var evented = new List<string>();
+        var polled = new List<string>();
+        foreach (string folder in _detector.Folders)
+        {
+            bool poll = _pollEverything || (!_options.NeverPoll && !_mounts.DeliversEventsFor(folder));
+            (poll ? polled : evented).Add(folder);
+        }
+
+        if (!_pollEverything)
+        {
+            ReportPolledMounts(polled);
+        }
+
+        if (_events is not null && !_events.TryWatch(evented, out string? failure))
         {
             SwitchToPolling(failure ?? "unknown error");
+            return;
+        }
+
+        _poller.TryWatch(polled, out _);
+        _watchedWithEvents = _events is null ? 0 : evented.Count;
+        _console.Event("folders", $"{_watchedWithEvents} {polled.Count}");
+    }
+
+    private void ReportPolledMounts(List<string> polled)
+    {
+        foreach (var group in polled.GroupBy(f => _mounts.MountOf(f)!))
+        {
+            if (_reportedMounts.Add(group.Key.MountPoint))
+            {
+                string examples = string.Join(", ", group.Take(3).Select(f => Path.GetRelativePath(_options.WorkingDirectory, f)));
+                _console.Report(Descriptors.IW1102.Create(group.Count(), group.Key.MountPoint, group.Key.FileSystemType, examples, (int)_pollInterval.Minimum.TotalMilliseconds, (int)_pollInterval.Maximum.TotalMilliseconds));
+            }
         }
     }
 
@@ -281,7 +363,8 @@ public sealed class WatchSession
 
         _events.Dispose();
         _events = null;
-        _scans.Interval = _options.PollInterval;
+        _pollEverything = true;
         _console.Report(Descriptors.IW2103.Create(reason, (int)_options.PollInterval.TotalMilliseconds));
+        Watch();
     }
 }

@@ -133,6 +133,64 @@ public sealed class WatchLoopTests
         Assert.Contains("and 195 more; building", loop.Output);
     }
 
+    /// <summary>
+    /// 10,000 watched files rewritten at once overflow inotify's queue (16,384 events): the
+    /// overflow becomes a rescan that compares every file by content, and the burst is one build
+    /// that names all 10,000. The reconciling scan is off here, so only events and the rescan
+    /// they ask for can find the changes.
+    /// </summary>
+    [Fact]
+    public async Task TenThousandChangedFilesAreOneBuildAndNoneIsLost()
+    {
+        using var temp = new TempDirectory();
+        var files = Enumerable.Range(0, 10_000).Select(i => temp.File($"App/src/F{i / 500}/File{i}.cs", $"class File{i} {{}}")).ToArray();
+        var builder = new StandInBuilder(Info(temp, files));
+        var app = new StandInApp();
+        await using var loop = Start(temp, builder, app, polling: false, debounce: TimeSpan.FromMilliseconds(300), reconcile: TimeSpan.FromHours(1));
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 1 && loop.Output.Contains("polled"), Bound));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < files.Length; i++)
+        {
+            File.WriteAllText(files[i], $"class File{i} {{ }} // changed");
+        }
+
+        var writing = clock.Elapsed;
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 2, Bound), loop.Output);
+        await Task.Delay(1000);
+        Assert.True(builder.Builds.Count == 2, $"{builder.Builds.Count} builds; the writes took {writing.TotalMilliseconds:0} ms\n{loop.Output}");
+        Assert.Contains("and 9995 more; building", loop.Output);
+    }
+
+    /// <summary>
+    /// A folder on a file system that delivers no events (here the mount table says 9p, as WSL2's
+    /// /mnt drives) is polled, says so once (IW1102), and its changes are found by the poll alone
+    /// (the reconciling scan is off).
+    /// </summary>
+    [Fact]
+    public async Task AFolderWithoutEventsIsPolledAndItsChangesAreFound()
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        var builder = new StandInBuilder(Info(temp, program));
+        var app = new StandInApp();
+        var mounts = MountTable.Parse($"1 0 8:1 / / rw - ext4 /dev/sda1 rw\n2 1 0:40 / {temp.Path} rw - 9p drvfs rw\n");
+        await using var loop = Start(temp, builder, app, polling: false, mounts: mounts, reconcile: TimeSpan.FromHours(1));
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Replacements == 1, Bound));
+        Assert.Contains("IW1102", loop.Output);
+        Assert.Contains($"on {temp.Path} (9p", loop.Output);
+        Assert.Contains("0 folder(s) watched with events, 1 polled", loop.Output);
+
+        File.WriteAllText(program, "class Q {}");
+        Assert.True(await ChildApp.EventuallyAsync(() => app.Replacements == 2, Bound), loop.Output);
+        string added = temp.File("App/Sub/Added.cs", "class A {}");
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 3, Bound), loop.Output);
+        Assert.Contains("Added.cs", loop.Output);
+        Assert.Equal(1, CountOf(loop.Output, "IW1102"));
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+
     [Fact]
     public async Task AFailedBuildLeavesTheAppAndTheNextBuildRestoresAndAChangeDuringABuildIsBuiltNext()
     {
@@ -187,7 +245,7 @@ public sealed class WatchLoopTests
             files.Append(project).ToList());
     }
 
-    private static RunningLoop Start(TempDirectory temp, StandInBuilder builder, IAppSupervisor app, bool polling, TimeSpan? debounce = null)
+    private static RunningLoop Start(TempDirectory temp, StandInBuilder builder, IAppSupervisor app, bool polling, TimeSpan? debounce = null, MountTable? mounts = null, TimeSpan? reconcile = null)
     {
         var output = new MemoryStream();
         var console = new WatchConsole(new ConsoleSink(output, belowTerminalLogger: false), eventsFile: null);
@@ -200,8 +258,9 @@ public sealed class WatchLoopTests
             App = new AppOptions { ProjectFile = "App.csproj", StateDirectory = temp.Path, WorkingDirectory = temp.Path },
             Polling = polling,
             PollInterval = TimeSpan.FromMilliseconds(50),
-            ReconcileInterval = TimeSpan.FromMilliseconds(polling ? 5000 : 50),
+            ReconcileInterval = reconcile ?? TimeSpan.FromMilliseconds(polling ? 5000 : 50),
             Debounce = debounce ?? TimeSpan.FromMilliseconds(30),
+            Mounts = mounts,
         };
         var session = new WatchSession(options, builder.Initial, console, builder, app);
         var stop = new CancellationTokenSource();
