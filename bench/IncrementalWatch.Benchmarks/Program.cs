@@ -1,6 +1,6 @@
 using IncrementalWatch.Benchmarks;
 
-// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|verify|snapshot|watch|reliability|all] [--runs N] [--files N]
+// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|verify|snapshot|watch|reliability|scale|all] [--runs N] [--files N] [--seconds N]
 // (all = noop and snapshot; watch and reliability start web apps and take minutes.)
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
@@ -49,6 +49,12 @@ if (mode == "tasks")
     }
 
     return 0;
+}
+
+if (mode == "scale")
+{
+    // Idle cost and detection latency with a big node_modules: 30,000 and 300,000 files.
+    ScaleBenchmark.Run(repoRoot, work, Option("--seconds", 60), Option("--runs", 15), new[] { 30_000, 300_000 });
 }
 
 if (mode == "reliability")

@@ -222,7 +222,7 @@ public sealed partial class InotifyEventSource : IChangeSource
             }
             else if (!isFolder)
             {
-                Post(WatchSignalKind.Path, path);
+                Post((mask & InCloseWrite) != 0 ? WatchSignalKind.Written : WatchSignalKind.Path, path);
             }
         }
     }

@@ -15,7 +15,8 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
 
     /// <summary>
     /// A single saved file needs little debounce: while the batch holds one path and nothing
-    /// else, it closes after this much quiet (or the debounce, if shorter).
+    /// else, and its writer has closed it (a complete save, not a truncation half way), it
+    /// closes after this much quiet (or the debounce, if shorter).
     /// </summary>
     public static readonly TimeSpan SingleFileQuiet = TimeSpan.FromMilliseconds(25);
 
@@ -32,8 +33,8 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
     /// in all, so a steady stream of writes cannot hold a rebuild back for ever, unless the
     /// stream keeps bringing files not yet in the batch (then up to <see cref="MaxBurst"/>, so
     /// a burst of thousands of files is one rebuild). While the batch
-    /// is one path alone (an editor's save, however many events it makes), only
-    /// <see cref="SingleFileQuiet"/> of quiet is awaited; a second path or a scan brings the full
+    /// is one path alone whose last event was its writer closing it (an editor's save, however
+    /// many events it makes), only <see cref="SingleFileQuiet"/> of quiet is awaited; a second path or a scan brings the full
     /// debounce back. A file written a little after that short wait is never lost: it makes the
     /// next batch. Returns an empty batch at once when nothing is waiting. Paths
     /// <paramref name="ignored"/> says are no input (the build's own writes to bin/ and obj/) do
@@ -46,16 +47,22 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
         string? unavailable = null;
         var batch = Stopwatch.StartNew();
         TimeSpan lastNewPath = TimeSpan.Zero;
+        bool closed = false;
         while (true)
         {
             while (signals.TryRead(out WatchSignal signal))
             {
                 switch (signal.Kind)
                 {
-                    case WatchSignalKind.Path:
-                        if (!ignored(signal.Detail) && paths.Add(signal.Detail))
+                    case WatchSignalKind.Path or WatchSignalKind.Written:
+                        if (!ignored(signal.Detail))
                         {
-                            lastNewPath = batch.Elapsed;
+                            if (paths.Add(signal.Detail))
+                            {
+                                lastNewPath = batch.Elapsed;
+                            }
+
+                            closed = signal.Kind == WatchSignalKind.Written;
                         }
 
                         break;
@@ -78,7 +85,7 @@ public sealed record SignalBatch(IReadOnlySet<string> Paths, bool Scan, string? 
             }
 
             using var quiet = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            quiet.CancelAfter(paths.Count == 1 && !scan && !restart && debounce > SingleFileQuiet ? SingleFileQuiet : debounce);
+            quiet.CancelAfter(paths.Count == 1 && closed && !scan && !restart && debounce > SingleFileQuiet ? SingleFileQuiet : debounce);
             try
             {
                 var elapsed = batch.Elapsed;

@@ -5,6 +5,9 @@ public enum WatchSignalKind
     /// <summary>Something happened at a path (created, written, deleted, renamed to or from).</summary>
     Path,
 
+    /// <summary>A writer closed the file at this path (inotify's IN_CLOSE_WRITE): a save is complete.</summary>
+    Written,
+
     /// <summary>Events may have been lost (queue overflow, watcher error, a new directory): scan everything.</summary>
     Rescan,
 

@@ -162,7 +162,8 @@ public sealed class WatchTests
         using var watch = WatchRun.Start(workspace, port, "-p:IncrementalWatchUsePolling=true");
         await watch.WaitForContentAsync("hello v1");
         await watch.WaitForOutputAsync("ready: pid");
-        Assert.Contains("polling every 1000 ms", watch.Output);
+        Assert.Contains("polling (every 100 to 1000 ms) instead of using file-system events, as requested", watch.Output);
+        Assert.Contains("0 folder(s) watched with events,", watch.Output);
 
         // As cp -p or a cache restore leaves it: new content, a timestamp an hour old.
         var mtime = File.GetLastWriteTimeUtc(greeting);
@@ -240,6 +241,69 @@ public sealed class WatchTests
         Assert.Contains("error IW3107: WebApp.csproj can run on several target frameworks (net10.0, net8.0)", refused.Output);
         workspace.Pass();
     }
+
+    /// <summary>
+    /// A web app with a SPA's ClientApp/node_modules (20,000 files in 2,200 folders) and a .git
+    /// folder: the watch puts inotify watches only on the app's source folders, a write inside
+    /// node_modules changes nothing, and an edit is still picked up.
+    /// </summary>
+    [Fact]
+    public async Task ALargeNodeModulesIsNeitherWatchedNorWalkedAndEditsArePickedUp()
+    {
+        using var workspace = TestWorkspace.Create("WebApp", withPackage: true, _output);
+        for (int i = 0; i < 20_000; i++)
+        {
+            string folder = workspace.PathOf($"ClientApp/node_modules/pkg{i / 100}/lib/d{i / 10 % 10}");
+            if (i % 10 == 0)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            File.WriteAllText(Path.Combine(folder, $"f{i % 10}.js"), "module.exports = 1;\n");
+        }
+
+        Directory.CreateDirectory(workspace.PathOf(".git/objects/ab"));
+        File.WriteAllText(workspace.PathOf(".git/objects/ab/cdef"), "blob");
+        int port = ChildApp.FreePort();
+        using var watch = WatchRun.Start(workspace, port);
+        await watch.WaitForContentAsync("hello v1");
+        await watch.WaitForOutputAsync("ready: pid");
+
+        // The folders: the app's own (the project folder, Properties, wwwroot, ClientApp), none below node_modules.
+        var line = System.Text.RegularExpressions.Regex.Match(watch.Output, @"watch: (\d+) folder\(s\) watched with events, (\d+) polled");
+        Assert.True(line.Success, watch.Output);
+        int folders = int.Parse(line.Groups[1].Value);
+        Assert.InRange(folders, 3, 10);
+        Assert.Equal("0", line.Groups[2].Value);
+        // One more watch: WatchRestart's request file in obj/IncrementalWatch (a FileSystemWatcher of its own).
+        var record = AppRecord.Load(watch.RecordFile)!;
+        Assert.Equal(folders + 1, InotifyWatchesOf(record.HostPid));
+
+        // A package manager writing into node_modules: nothing to rebuild.
+        File.WriteAllText(workspace.PathOf("ClientApp/node_modules/pkg7/lib/d3/f1.js"), "module.exports = 2;\n");
+        Directory.CreateDirectory(workspace.PathOf("ClientApp/node_modules/newpkg"));
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past a reconciling scan
+        Assert.Equal(1, watch.Occurrences("changed:"));
+        Assert.Equal(folders + 1, InotifyWatchesOf(record.HostPid));
+
+        FileEdits.Replace(workspace.PathOf("Greeting.cs"), "hello v1", "hello v2");
+        await watch.WaitForContentAsync("hello v2");
+        workspace.Pass();
+    }
+
+    /// <summary>How many inotify watches a process holds (the "inotify wd:" lines of its inotify descriptors).</summary>
+    private static int InotifyWatchesOf(int pid) =>
+        Directory.GetFiles($"/proc/{pid}/fdinfo").Sum(f =>
+        {
+            try
+            {
+                return File.ReadAllLines(f).Count(l => l.StartsWith("inotify wd:", StringComparison.Ordinal));
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        });
 
     /// <summary>Kills the leftover app if the test fails before the second watch stopped it.</summary>
     private sealed record LeftoverGuard(int Pid) : IDisposable

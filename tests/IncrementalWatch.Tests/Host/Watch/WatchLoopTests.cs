@@ -37,10 +37,11 @@ public sealed class WatchLoopTests
         Assert.Equal(new[] { "/w/A.cs", "/w/B.cs", "/w/C.cs" }, batch.Paths.Order());
         Assert.False(batch.Scan);
 
-        // One path alone (an editor's save, repeated events of it included): a short wait only,
-        // so the same late write is not waited for; it makes the next batch and is not lost.
+        // One path alone whose writer closed it (an editor's save, repeated events of it
+        // included): a short wait only, so the same late write is not waited for; it makes the
+        // next batch and is not lost.
         signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
-        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
+        signals.Writer.TryWrite(new(WatchSignalKind.Written, "/w/A.cs"));
         late = Task.Run(async () =>
         {
             await Task.Delay(1000);
@@ -51,6 +52,17 @@ public sealed class WatchLoopTests
         await late;
         batch = await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), CancellationToken.None);
         Assert.Equal(new[] { "/w/C.cs" }, batch.Paths);
+
+        // A file still being written (truncated, not yet closed) waits the full debounce.
+        signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/A.cs"));
+        late = Task.Run(async () =>
+        {
+            await Task.Delay(300);
+            signals.Writer.TryWrite(new(WatchSignalKind.Path, "/w/B.cs"));
+        });
+        batch = await SignalBatch.CollectAsync(signals.Reader, _ => false, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(10), CancellationToken.None);
+        await late;
+        Assert.Equal(new[] { "/w/A.cs", "/w/B.cs" }, batch.Paths.Order());
 
         signals.Writer.TryWrite(new(WatchSignalKind.Unavailable, "inotify watch limit reached"));
         signals.Writer.TryWrite(new(WatchSignalKind.Scan, ""));
