@@ -18,6 +18,9 @@ public sealed class PollingSource : IChangeSource
     private readonly object _lock = new();
     private readonly Dictionary<string, FolderState> _folders = new(PathComparison.Comparer);
     private readonly ManualResetEventSlim _stop = new();
+
+    // Set while there is something to poll: with no folders the thread sleeps until there is.
+    private readonly ManualResetEventSlim _hasFolders = new();
     private readonly Thread _thread;
 
     public PollingSource(ChannelWriter<WatchSignal> output, AdaptiveInterval interval)
@@ -60,6 +63,15 @@ public sealed class PollingSource : IChangeSource
                 // finds nothing to do for files it knows, and nothing written meanwhile is lost.
                 _folders.TryAdd(folder, new FolderState());
             }
+
+            if (_folders.Count > 0)
+            {
+                _hasFolders.Set();
+            }
+            else
+            {
+                _hasFolders.Reset();
+            }
         }
 
         return true;
@@ -70,11 +82,13 @@ public sealed class PollingSource : IChangeSource
         _stop.Set();
         _thread.Join(TimeSpan.FromSeconds(5));
         _stop.Dispose();
+        _hasFolders.Dispose();
     }
 
     private void Run()
     {
-        while (!_stop.Wait(_interval.Current))
+        var waits = new[] { _stop.WaitHandle, _hasFolders.WaitHandle };
+        while (WaitHandle.WaitAny(waits) != 0 && !_stop.Wait(_interval.Current))
         {
             bool changed = PollOnce();
             if (changed)
