@@ -8,8 +8,9 @@ namespace IncrementalWatch.Host.Watch;
 /// knows there, and lists a folder again only when the folder itself changed (an entry added,
 /// removed or renamed changes its modification or change time). It never walks a tree. A file
 /// whose facts moved, or that appeared or went, becomes a Path signal, and the loop decides by
-/// content; a new folder becomes a Rescan (the loop walks for it and hands it back here). The
-/// wait between polls adapts (<see cref="AdaptiveInterval"/>).
+/// content; a new folder becomes a Rescan (the loop walks for it and hands it back here). A
+/// file just truncated to nothing is reported one poll later, so a save caught half way is not
+/// built twice. The wait between polls adapts (<see cref="AdaptiveInterval"/>).
 /// </summary>
 public sealed class PollingSource : IChangeSource
 {
@@ -187,12 +188,22 @@ public sealed class PollingSource : IChangeSource
         foreach (var (file, before) in state.Files.ToList())
         {
             FileFacts now = Facts(file);
-            if (now != before)
+            if (now == before)
             {
-                state.Files[file] = now;
-                Post(WatchSignalKind.Path, file);
-                changed = true;
+                continue;
             }
+
+            changed = true;
+            if (now.Exists && now.Length == 0 && before.Length > 0 && state.Emptied.Add(file))
+            {
+                // Just truncated: most likely a save half way (an in-place write truncates
+                // first). Reported at the next poll, soon, whether written by then or still empty.
+                continue;
+            }
+
+            state.Emptied.Remove(file);
+            state.Files[file] = now;
+            Post(WatchSignalKind.Path, file);
         }
 
         return changed;
@@ -229,5 +240,8 @@ public sealed class PollingSource : IChangeSource
         public Dictionary<string, FileFacts> Files { get; } = new(PathComparison.Comparer);
 
         public HashSet<string> Subfolders { get; } = new(PathComparison.Comparer);
+
+        /// <summary>Files seen truncated to nothing at the last poll, not yet reported.</summary>
+        public HashSet<string> Emptied { get; } = new(PathComparison.Comparer);
     }
 }

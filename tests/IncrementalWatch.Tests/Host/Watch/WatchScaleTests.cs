@@ -132,6 +132,15 @@ public sealed class WatchScaleTests
         Assert.True(poller.PollOnce());
         Assert.Equal(new[] { (WatchSignalKind.Path, program) }, Drain(signals));
 
+        // Caught half way through an in-place save (truncated, not yet written): nothing yet;
+        // the next poll reports it once, written or still empty.
+        File.WriteAllText(program, "");
+        Assert.True(poller.PollOnce());
+        Assert.Empty(Drain(signals));
+        File.WriteAllText(program, "class Saved {}");
+        Assert.True(poller.PollOnce());
+        Assert.Equal(new[] { (WatchSignalKind.Path, program) }, Drain(signals));
+
         // A new file and a new folder; then a removal.
         string added = temp.File("App/Added.cs", "class A {}");
         Directory.CreateDirectory(Path.Combine(folder, "Sub"));
