@@ -34,6 +34,7 @@ public sealed class WatchSession
     private IChangeSource? _events;
     private string? _eventsFailure;
     private bool _pollEverything;
+    private int _watchedWithEvents;
     private bool _lastBuildFailed;
 
     public WatchSession(WatchOptions options, WatchInfo initial, WatchConsole console)
@@ -308,8 +309,6 @@ public sealed class WatchSession
 
         return paths;
     }
-
-    private int _watchedWithEvents;
 
     /// <summary>
     /// Points the sources at the folders the latest watch list needs: events where the file
