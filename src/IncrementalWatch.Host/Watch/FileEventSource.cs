@@ -24,15 +24,17 @@ public sealed class FileEventSource : IChangeSource
     public static List<string> TopmostOf(IEnumerable<string> folders)
     {
         var roots = new List<string>();
-        foreach (string folder in folders.Select(Path.TrimEndingDirectorySeparator).Order(FileSystem.PathComparison.Comparer))
+        // Shorter first, so a folder's ancestors in the set are already roots when it comes.
+        // (Sorting by name would not do: "App.Tests" sorts between "App" and "App/src".)
+        foreach (string folder in folders.Select(Path.TrimEndingDirectorySeparator).Distinct(FileSystem.PathComparison.Comparer).OrderBy(f => f.Length))
         {
-            if (roots.Count == 0 || !folder.StartsWith(roots[^1] + Path.DirectorySeparatorChar, FileSystem.PathComparison.Comparison))
+            if (!roots.Any(root => folder.StartsWith(root + Path.DirectorySeparatorChar, FileSystem.PathComparison.Comparison)))
             {
                 roots.Add(folder);
             }
         }
 
-        return roots;
+        return roots.Order(FileSystem.PathComparison.Comparer).ToList();
     }
 
     public bool TryWatch(IReadOnlyCollection<string> folders, out string? failure)

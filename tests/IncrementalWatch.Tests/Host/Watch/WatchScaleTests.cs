@@ -41,6 +41,15 @@ public sealed class WatchScaleTests
     }
 
     [Fact]
+    public void Recursive_watchers_go_on_the_topmost_folders_of_the_set_only()
+    {
+        // Windows and macOS: one recursive FileSystemWatcher per topmost folder covers the rest.
+        string root = Path.Combine(Path.GetTempPath(), "w");
+        string[] folders = [Path.Combine(root, "App"), Path.Combine(root, "App", "src"), Path.Combine(root, "App.Tests"), Path.Combine(root, "Shared", "lib"), Path.Combine(root, "App", "src", "a")];
+        Assert.Equal(new[] { Path.Combine(root, "App"), Path.Combine(root, "App.Tests"), Path.Combine(root, "Shared", "lib") }, FileEventSource.TopmostOf(folders));
+    }
+
+    [Fact]
     public void Mounts_are_read_from_mountinfo_and_folders_on_eventless_file_systems_are_polled()
     {
         var table = MountTable.Parse(
