@@ -51,17 +51,7 @@ public static class BenchFiles
 
     public static TimeSpan Run(string workingDirectory, IReadOnlyDictionary<string, string> env, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
+        var start = DotnetStart(workingDirectory, env, args);
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -81,6 +71,45 @@ public static class BenchFiles
     }
 
     /// <summary>A loopback port nothing listens on now.</summary>
+    /// <summary>Starts a long-running dotnet command (a watch), its output read and dropped, stdin open.</summary>
+    public static Process StartDotnet(string workingDirectory, IReadOnlyDictionary<string, string> env, params string[] args)
+    {
+        var start = DotnetStart(workingDirectory, env, args);
+        start.RedirectStandardInput = true;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    /// <summary>Kills a process started with <see cref="StartDotnet"/> and everything below it.</summary>
+    public static void StopTree(Process process)
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(30_000);
+        }
+    }
+
+    private static ProcessStartInfo DotnetStart(string workingDirectory, IReadOnlyDictionary<string, string> env, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

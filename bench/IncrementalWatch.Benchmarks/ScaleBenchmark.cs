@@ -83,7 +83,7 @@ public static class ScaleBenchmark
     {
         int port = BenchFiles.FreePort();
         BenchFiles.UsePort(app, port);
-        using var process = Start(app, env, args);
+        using var process = BenchFiles.StartDotnet(app, env, args);
         try
         {
             // Start-up work (tiered JIT's second pass, first GCs) is not idle cost: it settles
@@ -97,7 +97,7 @@ public static class ScaleBenchmark
         }
         finally
         {
-            Stop(process);
+            BenchFiles.StopTree(process);
             RestorePort(app, port);
         }
     }
@@ -114,7 +114,7 @@ public static class ScaleBenchmark
             args.Add("-p:IncrementalWatchUsePolling=true");
         }
 
-        using var process = Start(app, env, args.ToArray());
+        using var process = BenchFiles.StartDotnet(app, env, args.ToArray());
         var latencies = new List<double>();
         try
         {
@@ -135,7 +135,7 @@ public static class ScaleBenchmark
         }
         finally
         {
-            Stop(process);
+            BenchFiles.StopTree(process);
             RestorePort(app, port);
         }
 
@@ -229,36 +229,6 @@ public static class ScaleBenchmark
         }
 
         throw new TimeoutException($"nothing answered on port {port} within {timeout}");
-    }
-
-    private static Process Start(string directory, IReadOnlyDictionary<string, string> env, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(30_000);
-        }
     }
 
     private static void RestorePort(string app, int port)

@@ -59,9 +59,9 @@ public static class WatchBenchmark
         }
         finally
         {
-            Stop(oursProcess);
-            Stop(coldProcess);
-            Stop(theirsProcess);
+            BenchFiles.StopTree(oursProcess);
+            BenchFiles.StopTree(coldProcess);
+            BenchFiles.StopTree(theirsProcess);
             if (server is not null)
             {
                 BenchFiles.Run(work, env, "build-server", "shutdown");
@@ -175,32 +175,7 @@ public static class WatchBenchmark
     private static Process Start(Subject subject, IReadOnlyDictionary<string, string> env, params string[] args)
     {
         BenchFiles.UsePort(subject.Directory, subject.Port);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = subject.Directory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Stop(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(30_000);
-        }
+        return BenchFiles.StartDotnet(subject.Directory, env, args);
     }
 
     private static string Copy(string repoRoot, string work, string name, string feed)

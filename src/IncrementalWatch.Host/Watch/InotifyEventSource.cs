@@ -52,18 +52,6 @@ public sealed partial class InotifyEventSource : IChangeSource
         _reader.Start();
     }
 
-    /// <summary>How many folders have a watch now.</summary>
-    public int WatchCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _watchOf.Count;
-            }
-        }
-    }
-
     public bool TryWatch(IReadOnlyCollection<string> folders, out string? failure)
     {
         failure = null;

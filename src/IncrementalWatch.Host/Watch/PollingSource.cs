@@ -44,9 +44,6 @@ public sealed class PollingSource : IChangeSource
         }
     }
 
-    /// <summary>The wait before the next poll.</summary>
-    public TimeSpan Interval => _interval.Current;
-
     public bool TryWatch(IReadOnlyCollection<string> folders, out string? failure)
     {
         failure = null;

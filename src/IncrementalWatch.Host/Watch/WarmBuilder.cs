@@ -45,9 +45,6 @@ public sealed class WarmBuilder : IProjectBuilder, IAsyncDisposable
     /// <summary>The worker, where the package ships it: worker/ beside the host.</summary>
     public static string WorkerAssembly => Path.Combine(AppContext.BaseDirectory, "worker", "IncrementalWatch.BuildWorker.dll");
 
-    /// <summary>Whether rebuilds still go to the worker.</summary>
-    public bool Warm => !_off;
-
     public async Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation)
     {
         if (!_off)
