@@ -36,6 +36,9 @@ public sealed class ChangeDetector
 
     public bool IsIgnored(string path) => _filter.IsIgnored(path);
 
+    /// <summary>Whether a folder is never walked or watched (<see cref="PathFilter.IsExcludedFolder"/>); safe from any thread.</summary>
+    public bool IsExcludedFolder(string folder) => _filter.IsExcludedFolder(folder);
+
     /// <summary>
     /// Whether the running app reads this file itself (appsettings*.json and wwwroot/ of a web
     /// app, or an item marked IncrementalWatchRestart="false"), so that a change to it needs a

@@ -10,8 +10,10 @@ namespace IncrementalWatch.Host.Watch;
 /// instance per watcher (128 per user by default) and, recursive, a watch on every folder below,
 /// bin/, obj/ and node_modules/ included. Here only the folders the watch needs are watched, and
 /// a change of the set adds and removes just the difference.
-/// A new folder inside a watched one, a queue overflow (IN_Q_OVERFLOW) or a watched folder
-/// going away becomes a Rescan, after which the loop walks for new folders and compares every
+/// A new folder inside a watched one is watched at once (unless <c>watchNewFolder</c> says it
+/// is never an input), so the files a checkout goes on writing into it keep the batch open, and
+/// it becomes a Rescan for what was written before its watch. A queue overflow (IN_Q_OVERFLOW)
+/// or a watched folder going away becomes a Rescan too, after which the loop walks for new folders and compares every
 /// watched file by content, so nothing is lost. Running out of watches (ENOSPC, the
 /// max_user_watches limit) or of instances becomes Unavailable: the loop polls instead.
 /// </summary>
@@ -24,6 +26,7 @@ public sealed partial class InotifyEventSource : IChangeSource
     private const int NonBlocking = 0x800, CloseOnExec = 0x80000, ENOSPC = 28, EMFILE = 24, EINTR = 4, EAGAIN = 11;
 
     private readonly ChannelWriter<WatchSignal> _output;
+    private readonly Predicate<string> _watchNewFolder;
     private readonly object _lock = new();
     private readonly Dictionary<int, string> _folderOf = new();
     private readonly Dictionary<string, int> _watchOf = new(PathComparison.Comparer);
@@ -33,9 +36,10 @@ public sealed partial class InotifyEventSource : IChangeSource
     private volatile bool _disposed;
 
     /// <exception cref="IOException">No inotify instance can be had (the per-user instance limit).</exception>
-    public InotifyEventSource(ChannelWriter<WatchSignal> output)
+    public InotifyEventSource(ChannelWriter<WatchSignal> output, Predicate<string>? watchNewFolder = null)
     {
         _output = output;
+        _watchNewFolder = watchNewFolder ?? (_ => true);
         _fd = Native.inotify_init1(NonBlocking | CloseOnExec);
         if (_fd < 0)
         {
@@ -67,30 +71,38 @@ public sealed partial class InotifyEventSource : IChangeSource
 
             foreach (string folder in wanted)
             {
-                if (_watchOf.ContainsKey(folder))
+                if (!Add(folder, out int errno) && errno is ENOSPC or EMFILE)
                 {
-                    continue;
+                    failure = $"inotify watch limit reached at {_watchOf.Count} folders (fs.inotify.max_user_watches): {Marshal.GetPInvokeErrorMessage(errno)}";
+                    return false;
                 }
-
-                int wd = Native.inotify_add_watch(_fd, folder, Mask);
-                if (wd < 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno is ENOSPC or EMFILE)
-                    {
-                        failure = $"inotify watch limit reached at {_watchOf.Count} folders (fs.inotify.max_user_watches): {Marshal.GetPInvokeErrorMessage(errno)}";
-                        return false;
-                    }
-
-                    // Gone meanwhile, or not a folder any more: the next walk drops it.
-                    continue;
-                }
-
-                _watchOf[folder] = wd;
-                _folderOf[wd] = folder;
             }
         }
 
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a watch on <paramref name="folder"/> unless it has one (call under the lock). A
+    /// folder gone meanwhile, or no longer a folder, is left to the next walk.
+    /// </summary>
+    private bool Add(string folder, out int errno)
+    {
+        errno = 0;
+        if (_watchOf.ContainsKey(folder))
+        {
+            return true;
+        }
+
+        int wd = Native.inotify_add_watch(_fd, folder, Mask);
+        if (wd < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return false;
+        }
+
+        _watchOf[folder] = wd;
+        _folderOf[wd] = folder;
         return true;
     }
 
@@ -205,7 +217,15 @@ public sealed partial class InotifyEventSource : IChangeSource
             bool isFolder = (mask & InIsDir) != 0;
             if (isFolder && (mask & (InCreate | InMovedTo)) != 0)
             {
-                // A new folder: it has no watch yet, and files may already be in it.
+                // A new folder: watched from now on, and a rescan for the files already in it.
+                if (_watchNewFolder(path))
+                {
+                    lock (_lock)
+                    {
+                        Add(path, out _);
+                    }
+                }
+
                 Post(WatchSignalKind.Rescan, path);
             }
             else if (!isFolder)

@@ -58,13 +58,13 @@ public sealed class WatchSession
         _pollInterval = new AdaptiveInterval(AdaptiveInterval.DefaultMinimum, options.PollInterval);
         _poller = new PollingSource(_signals.Writer, _pollInterval);
         _pollEverything = options.Polling;
-        _events = options.Polling ? null : NewEventSource(_signals.Writer, out _eventsFailure);
+        _events = options.Polling ? null : NewEventSource(_signals.Writer, _detector, out _eventsFailure);
         _pollEverything |= _events is null;
         _restartRequests = new RestartRequests(_signals.Writer, options.StateDirectory);
     }
 
     /// <summary>inotify on Linux (one instance, a watch per folder); FileSystemWatcher elsewhere (recursive APIs).</summary>
-    private static IChangeSource? NewEventSource(ChannelWriter<WatchSignal> signals, out string? failure)
+    private static IChangeSource? NewEventSource(ChannelWriter<WatchSignal> signals, ChangeDetector detector, out string? failure)
     {
         failure = null;
         if (!OperatingSystem.IsLinux())
@@ -74,7 +74,7 @@ public sealed class WatchSession
 
         try
         {
-            return new InotifyEventSource(signals);
+            return new InotifyEventSource(signals, folder => !detector.IsExcludedFolder(folder));
         }
         catch (IOException ex)
         {

@@ -161,6 +161,58 @@ public sealed class WatchScaleTests
         Assert.Equal(1, poller.FolderCount);
     }
 
+    [Fact]
+    public async Task A_new_folder_is_watched_at_once_so_the_files_written_into_it_keep_coming_unless_it_is_excluded()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var temp = new TempDirectory();
+        string folder = Path.GetDirectoryName(temp.File("App/Program.cs", "class P {}"))!;
+        var signals = Channel.CreateUnbounded<WatchSignal>();
+        using var events = new InotifyEventSource(signals.Writer, f => Path.GetFileName(f) != "node_modules");
+        Assert.True(events.TryWatch([folder], out _));
+
+        // No walk or TryWatch in between, as while the loop is still collecting a batch.
+        string generated = Path.Combine(folder, "Generated");
+        string modules = Path.Combine(folder, "node_modules");
+        Directory.CreateDirectory(generated);
+        Directory.CreateDirectory(modules);
+        var expected = new[] { (WatchSignalKind.Rescan, generated), (WatchSignalKind.Rescan, modules) };
+        var seen = await CollectUntil(signals, expected);
+        Assert.Equal(expected.Order(), seen.Order());
+
+        File.WriteAllText(Path.Combine(modules, "index.js"), "x");
+        string g1 = Path.Combine(generated, "G1.cs");
+        File.WriteAllText(g1, "class G1 {}");
+        seen = await CollectUntil(signals, [(WatchSignalKind.Written, g1)]);
+        Assert.Contains((WatchSignalKind.Written, g1), seen);
+        Assert.DoesNotContain(seen, s => s.Item2.StartsWith(modules, StringComparison.Ordinal));
+    }
+
+    /// <summary>Reads signals until all of <paramref name="wanted"/> came, for at most 10 s.</summary>
+    private static async Task<List<(WatchSignalKind, string)>> CollectUntil(Channel<WatchSignal> signals, IReadOnlyCollection<(WatchSignalKind, string)> wanted)
+    {
+        var seen = new List<(WatchSignalKind, string)>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (!wanted.All(seen.Contains))
+            {
+                var signal = await signals.Reader.ReadAsync(timeout.Token);
+                seen.Add((signal.Kind, signal.Detail));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The assertions say what is missing.
+        }
+
+        return seen;
+    }
+
     private static List<(WatchSignalKind, string)> Drain(Channel<WatchSignal> signals)
     {
         var drained = new List<(WatchSignalKind, string)>();
