@@ -70,7 +70,6 @@ public static class BenchFiles
         return clock.Elapsed;
     }
 
-    /// <summary>A loopback port nothing listens on now.</summary>
     /// <summary>Starts a long-running dotnet command (a watch), its output read and dropped, stdin open.</summary>
     public static Process StartDotnet(string workingDirectory, IReadOnlyDictionary<string, string> env, params string[] args)
     {
@@ -110,6 +109,7 @@ public static class BenchFiles
         return start;
     }
 
+    /// <summary>A loopback port nothing listens on now.</summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

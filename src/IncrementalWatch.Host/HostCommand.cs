@@ -32,6 +32,7 @@ internal static class HostCommand
     private static readonly Option<bool> NoPolling = new("--no-polling") { Description = "Use file-system events everywhere, even on file systems known to deliver none." };
     private static readonly Option<int> PollInterval = new("--poll-ms") { DefaultValueFactory = _ => 1000 };
     private static readonly Option<int> Reconcile = new("--reconcile-ms") { DefaultValueFactory = _ => 5000 };
+    private static readonly Option<int> ReconcileMax = new("--reconcile-max-ms") { DefaultValueFactory = _ => 60000 };
     private static readonly Option<int> Debounce = new("--debounce-ms") { DefaultValueFactory = _ => 100 };
     private static readonly Option<string> Events = new("--events") { Description = "Append time-stamped events to this file." };
     private static readonly Option<bool> BelowTerminalLogger = new("--below-terminal-logger") { Description = "Keep MSBuild's terminal-logger status line intact: the app's and the rebuilds' output come through the host." };
@@ -45,7 +46,7 @@ internal static class HostCommand
     public static Command Watch { get; } = new("watch", "Rebuild on change and restart the app gracefully.")
     {
         Project, State, Dotnet, WorkingDirectory, Property, LaunchProfile, NoLaunchProfile, AppArgument, Signal, Grace,
-        ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
+        ReadyUrl, ReadyTimeout, Polling, PollInterval, Reconcile, ReconcileMax, Debounce, Events, BelowTerminalLogger, StopOnStdinEof,
         NoFrontDoor, NoBrowserRefresh, MSBuildFolder, MSBuildRuntime, NoWarmBuild, NoPolling,
     };
 
@@ -93,7 +94,7 @@ internal static class HostCommand
             errors.Add($"--ready-url: '{ready}' is not an absolute URL.");
         }
 
-        foreach (var (option, minimum) in new[] { (Grace, 0), (ReadyTimeout, 1), (PollInterval, 50), (Reconcile, 0), (Debounce, 0) })
+        foreach (var (option, minimum) in new[] { (Grace, 0), (ReadyTimeout, 1), (PollInterval, 50), (Reconcile, 0), (ReconcileMax, 0), (Debounce, 0) })
         {
             if (result.GetValue(option) < minimum)
             {
@@ -134,6 +135,7 @@ internal static class HostCommand
             NeverPoll = result.GetValue(NoPolling),
             PollInterval = TimeSpan.FromMilliseconds(result.GetValue(PollInterval)),
             ReconcileInterval = result.GetValue(Reconcile) == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMilliseconds(result.GetValue(Reconcile)),
+            ReconcileMaxInterval = result.GetValue(Reconcile) == 0 ? TimeSpan.FromDays(1) : TimeSpan.FromMilliseconds(Math.Max(result.GetValue(Reconcile), result.GetValue(ReconcileMax))),
             Debounce = TimeSpan.FromMilliseconds(result.GetValue(Debounce)),
             EventsFile = result.GetValue(Events),
             BelowTerminalLogger = result.GetValue(BelowTerminalLogger),

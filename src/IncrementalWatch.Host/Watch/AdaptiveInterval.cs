@@ -1,9 +1,10 @@
 namespace IncrementalWatch.Host.Watch;
 
 /// <summary>
-/// How long a poll waits before the next: <see cref="Minimum"/> right after it saw a change
-/// (the next save usually follows soon), then twice as long after each quiet poll, up to
-/// <see cref="Maximum"/> (so a change is still noticed within that time, plus the debounce).
+/// How long a poll (or a reconciling scan) waits before the next: <see cref="Minimum"/> right
+/// after a change (the next save usually follows soon), then twice as long after each quiet
+/// one, up to <see cref="Maximum"/> (so a change is still noticed within that time, plus the
+/// debounce). Not thread-safe: its owner locks.
 /// </summary>
 public sealed class AdaptiveInterval
 {

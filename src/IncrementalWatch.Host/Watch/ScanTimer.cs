@@ -3,30 +3,57 @@ using System.Threading.Channels;
 namespace IncrementalWatch.Host.Watch;
 
 /// <summary>
-/// A <see cref="WatchSignalKind.Scan"/> signal at a fixed interval: the reconciling scan beside
-/// file-system events, or the poll when there are none. Signals that pile up while the loop is
-/// busy are one scan to it.
+/// The reconciling scan beside file-system events: a <see cref="WatchSignalKind.Scan"/> signal,
+/// first after the interval's minimum, then twice as long after each scan, up to its maximum,
+/// while nothing happens; <see cref="Activity"/> (a change seen, by events or by a scan) brings
+/// it back to the minimum. An idle watch of a big tree thus walks and compares it about once a
+/// minute, not every few seconds, and a lost event is still caught within the maximum. Signals
+/// that pile up while the loop is busy are one scan to it.
 /// </summary>
 public sealed class ScanTimer : IChangeSource
 {
     private readonly ChannelWriter<WatchSignal> _output;
-    private readonly Timer _timer;
-    private TimeSpan _interval;
+    private readonly AdaptiveInterval _interval;
+    private readonly object _lock = new();
+    private readonly ITimer _timer;
+    private bool _disposed;
 
-    public ScanTimer(ChannelWriter<WatchSignal> output, TimeSpan interval)
+    /// <param name="time">The clock whose timer fires the scans (the system's unless a test gives its own).</param>
+    public ScanTimer(ChannelWriter<WatchSignal> output, AdaptiveInterval interval, TimeProvider? time = null)
     {
         _output = output;
         _interval = interval;
-        _timer = new Timer(_ => _output.TryWrite(new WatchSignal(WatchSignalKind.Scan, "")), null, interval, interval);
+        _timer = (time ?? TimeProvider.System).CreateTimer(_ => Fire(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        lock (_lock)
+        {
+            _timer.Change(_interval.Current, Timeout.InfiniteTimeSpan);
+        }
     }
 
-    public TimeSpan Interval
+    /// <summary>The wait before the next scan.</summary>
+    public TimeSpan Next
     {
-        get => _interval;
-        set
+        get
         {
-            _interval = value;
-            _timer.Change(value, value);
+            lock (_lock)
+            {
+                return _interval.Current;
+            }
+        }
+    }
+
+    /// <summary>Something changed: scan again after the shortest interval (the timer restarts only when it was waiting longer).</summary>
+    public void Activity()
+    {
+        lock (_lock)
+        {
+            if (_disposed || _interval.Current == _interval.Minimum)
+            {
+                return;
+            }
+
+            _interval.Changed();
+            _timer.Change(_interval.Current, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -37,5 +64,28 @@ public sealed class ScanTimer : IChangeSource
         return true;
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _timer.Dispose();
+        }
+    }
+
+    private void Fire()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _interval.Quiet();
+            _timer.Change(_interval.Current, Timeout.InfiniteTimeSpan);
+        }
+
+        _output.TryWrite(new WatchSignal(WatchSignalKind.Scan, ""));
+    }
 }

@@ -44,8 +44,14 @@ public sealed record WatchOptions
     /// <summary>The longest wait between polls (the shortest is <see cref="AdaptiveInterval.DefaultMinimum"/>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often every watched file is re-checked even when events arrive.</summary>
+    /// <summary>
+    /// How soon after a change every watched file is re-checked even when events arrive; the
+    /// wait then doubles after each scan while nothing changes, up to <see cref="ReconcileMaxInterval"/>.
+    /// </summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between two reconciling scans (an idle watch's).</summary>
+    public TimeSpan ReconcileMaxInterval { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Quiet time after the last event before a rebuild starts.</summary>
     public TimeSpan Debounce { get; init; } = TimeSpan.FromMilliseconds(100);

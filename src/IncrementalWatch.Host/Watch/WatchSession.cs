@@ -52,9 +52,10 @@ public sealed class WatchSession
         _detector = new ChangeDetector(initial);
         _mounts = options.Mounts ?? MountTable.Current();
 
-        // The reconciling scan compares every watched file by content every few seconds,
-        // whatever the sources say; the poller covers folders without events at once.
-        _scans = new ScanTimer(_signals.Writer, options.ReconcileInterval);
+        // The reconciling scan compares every watched file by content whatever the sources
+        // say: a few seconds after a change, up to a minute apart while idle; the poller
+        // covers folders without events at once.
+        _scans = new ScanTimer(_signals.Writer, new AdaptiveInterval(options.ReconcileInterval, options.ReconcileMaxInterval));
         _pollInterval = new AdaptiveInterval(AdaptiveInterval.DefaultMinimum, options.PollInterval);
         _poller = new PollingSource(_signals.Writer, _pollInterval);
         _pollEverything = options.Polling;
@@ -185,6 +186,11 @@ public sealed class WatchSession
             }
 
             var changed = _detector.Decide(batch);
+            if (changed.Count > 0)
+            {
+                _scans.Activity();
+            }
+
             if (batch.Scan)
             {
                 // The scan walked for new folders: watch or poll them from now on.

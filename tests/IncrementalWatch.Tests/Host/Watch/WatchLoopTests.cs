@@ -271,6 +271,7 @@ public sealed class WatchLoopTests
             Polling = polling,
             PollInterval = TimeSpan.FromMilliseconds(50),
             ReconcileInterval = reconcile ?? TimeSpan.FromMilliseconds(polling ? 5000 : 50),
+            ReconcileMaxInterval = reconcile ?? TimeSpan.FromMilliseconds(polling ? 5000 : 50),
             Debounce = debounce ?? TimeSpan.FromMilliseconds(30),
             Mounts = mounts,
         };

@@ -119,6 +119,79 @@ public sealed class WatchScaleTests
     }
 
     [Fact]
+    public void The_reconciling_scan_doubles_its_wait_while_idle_up_to_its_bound_and_a_change_brings_it_back()
+    {
+        var signals = Channel.CreateUnbounded<WatchSignal>();
+        var clock = new ManualTimers();
+        using var scans = new ScanTimer(signals.Writer, new AdaptiveInterval(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60)), clock);
+        Assert.Equal(TimeSpan.FromSeconds(5), clock.Due);
+
+        var waits = new List<int>();
+        for (int i = 0; i < 6; i++)
+        {
+            clock.Fire();
+            Assert.True(signals.Reader.TryRead(out var signal) && signal.Kind == WatchSignalKind.Scan);
+            waits.Add((int)clock.Due.TotalSeconds);
+        }
+
+        Assert.Equal(new[] { 10, 20, 40, 60, 60, 60 }, waits);
+        Assert.Equal(TimeSpan.FromSeconds(60), scans.Next);
+
+        // A change: the next scan comes after the minimum again; more changes leave that timer alone.
+        scans.Activity();
+        Assert.Equal(TimeSpan.FromSeconds(5), clock.Due);
+        int restarts = clock.Changes;
+        scans.Activity();
+        Assert.Equal(restarts, clock.Changes);
+        clock.Fire();
+        Assert.Equal(TimeSpan.FromSeconds(10), clock.Due);
+
+        // Disposed: a late tick posts nothing.
+        scans.Dispose();
+        while (signals.Reader.TryRead(out _))
+        {
+        }
+
+        clock.Fire();
+        Assert.False(signals.Reader.TryRead(out _));
+    }
+
+    /// <summary>A clock whose one timer fires only when the test says so, and shows when it is due.</summary>
+    private sealed class ManualTimers : TimeProvider
+    {
+        private TimerCallback? _callback;
+        private object? _state;
+
+        public TimeSpan Due { get; private set; }
+
+        public int Changes { get; private set; }
+
+        public void Fire() => _callback?.Invoke(_state);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            (_callback, _state, Due) = (callback, state, dueTime);
+            return new Timer(this);
+        }
+
+        private sealed class Timer(ManualTimers owner) : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period)
+            {
+                owner.Due = dueTime;
+                owner.Changes++;
+                return true;
+            }
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    [Fact]
     public void The_poller_stats_known_files_lists_a_folder_only_when_it_changed_and_reports_new_folders()
     {
         using var temp = new TempDirectory();
