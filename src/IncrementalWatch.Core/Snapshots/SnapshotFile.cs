@@ -13,9 +13,10 @@ public static class SnapshotFile
 {
     /// <summary>
     /// The format this version writes and the only one it reads. Format 2 changed how small
-    /// content is hashed (<see cref="ContentHash"/>); a format 1 file is treated as no snapshot.
+    /// content is hashed (<see cref="ContentHash"/>); format 3 added each section's stat digest
+    /// (<see cref="StatDigest"/>) at the start of the body. An older file is treated as no snapshot.
     /// </summary>
-    public const int CurrentFormat = 2;
+    public const int CurrentFormat = 3;
 
     private const string Magic = "IWSNAP";
 
@@ -53,6 +54,17 @@ public static class SnapshotFile
         var body = new StringBuilder();
         foreach (string sectionName in snapshot.SectionNames)
         {
+            if (snapshot.Digests.TryGetValue(sectionName, out var digest))
+            {
+                body.Append("digest\t").Append(Escape(sectionName))
+                    .Append('\t').Append(digest.Stat.ToString())
+                    .Append('\t').Append(digest.Fingerprint.IsNone ? "-" : digest.Fingerprint.ToString())
+                    .Append('\n');
+            }
+        }
+
+        foreach (string sectionName in snapshot.SectionNames)
+        {
             var section = snapshot.Sections[sectionName];
             body.Append("section\t").Append(Escape(section.Name)).Append('\n');
             foreach (string name in section.PropertyNames)
@@ -84,7 +96,55 @@ public static class SnapshotFile
         return [.. headerBytes, .. bodyBytes];
     }
 
-    public static Snapshot Parse(string path, byte[] bytes)
+    public static Snapshot Parse(string path, byte[] bytes) => ParseBody(path, Encoding.UTF8.GetString(CheckedBody(path, bytes)));
+
+    /// <summary>
+    /// The recorded stat digest of one section, read without parsing the entries (the header and
+    /// checksum are still checked); null when there is no file, no digest for that section, or
+    /// the file cannot be used (the full read then reports why).
+    /// </summary>
+    public static SectionDigest? ReadDigest(string path, string sectionName)
+    {
+        try
+        {
+            var body = CheckedBody(path, File.ReadAllBytes(path));
+            var digestTag = "digest\t"u8;
+            while (body.StartsWith(digestTag))
+            {
+                int newline = body.IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    return null;
+                }
+
+                string[] fields = Encoding.UTF8.GetString(body[..newline]).Split('\t');
+                body = body[(newline + 1)..];
+                if (fields.Length == 4 && Unescape(fields[1]) == sectionName && ParseDigest(fields) is { } digest)
+                {
+                    return digest;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SnapshotFormatException)
+        {
+        }
+
+        return null;
+    }
+
+    private static SectionDigest? ParseDigest(string[] fields)
+    {
+        if (!ContentHash.TryParse(fields[2], out var stat))
+        {
+            return null;
+        }
+
+        var fingerprint = ContentHash.None;
+        return fields[3] == "-" || ContentHash.TryParse(fields[3], out fingerprint) ? new SectionDigest(stat, fingerprint) : null;
+    }
+
+    /// <summary>The body after a checked header and checksum.</summary>
+    private static ReadOnlySpan<byte> CheckedBody(string path, byte[] bytes)
     {
         int firstNewline = Array.IndexOf(bytes, (byte)'\n');
         if (firstNewline < 0)
@@ -132,12 +192,13 @@ public static class SnapshotFile
             throw Corrupt(path, "the checksum does not match the content (the file is truncated or damaged)");
         }
 
-        return ParseBody(path, Encoding.UTF8.GetString(body));
+        return body;
     }
 
     private static Snapshot ParseBody(string path, string body)
     {
         var sections = new List<SnapshotSection>();
+        var digests = new Dictionary<string, SectionDigest>(StringComparer.Ordinal);
         string? name = null;
         var entries = new List<SnapshotEntry>();
         var properties = new List<KeyValuePair<string, string>>();
@@ -185,6 +246,11 @@ public static class SnapshotFile
             {
                 properties.Add(new(Unescape(line[fields[1]].ToString()), Unescape(line[fields[2]].ToString())));
             }
+            else if (tag.SequenceEqual("digest") && count == 4 && name is null
+                && ParseDigest([string.Empty, line[fields[1]].ToString(), line[fields[2]].ToString(), line[fields[3]].ToString()]) is { } digest)
+            {
+                digests[Unescape(line[fields[1]].ToString())] = digest;
+            }
             else if (tag.SequenceEqual("section") && count == 2)
             {
                 Flush();
@@ -206,7 +272,7 @@ public static class SnapshotFile
         }
 
         Flush();
-        return new Snapshot(sections);
+        return new Snapshot(sections, digests);
     }
 
     private static SnapshotEntry ParseEntry(string path, ReadOnlySpan<char> line, Range[] f, int lineNumber)

@@ -22,6 +22,9 @@ public sealed class SnapshotResult
 
     public SnapshotStats? Stats { get; set; }
 
+    /// <summary>True when the step was decided by the section's stat digest alone (nothing changed, no entry read).</summary>
+    public bool ByDigest { get; set; }
+
     /// <summary>The snapshot the file now holds, for the next step of the same build.</summary>
     public LoadedSnapshot? Loaded { get; set; }
 

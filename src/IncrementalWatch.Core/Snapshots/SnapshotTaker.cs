@@ -11,7 +11,9 @@ public sealed record SnapshotStats(int Inputs, int Hashed, int Reused, long Hash
 public sealed record UnreadableInput(string Path, string Reason);
 
 /// <summary>The outcome of <see cref="SnapshotTaker.Take"/>.</summary>
-public sealed record TakenSnapshot(SnapshotSection Section, SnapshotStats Stats, IReadOnlyList<UnreadableInput> Unreadable);
+/// <param name="InputFacts">The facts of each input, in the order of the inputs given.</param>
+/// <param name="FactsVouch">True when every input's facts can stand for its content next time: all trusted, none racy, none unreadable.</param>
+public sealed record TakenSnapshot(SnapshotSection Section, SnapshotStats Stats, IReadOnlyList<UnreadableInput> Unreadable, IReadOnlyList<FileFacts> InputFacts, bool FactsVouch);
 
 /// <summary>
 /// Takes a section's snapshot. A file whose stat facts match the previous snapshot, whose facts
@@ -22,10 +24,28 @@ public static class SnapshotTaker
 {
     /// <summary>
     /// A file whose modification or change time lies this close to the moment it was examined is
-    /// racy: on a file system with coarse timestamps, a second write in the same tick would leave
-    /// its stat unchanged. Two seconds covers the coarsest common resolution (FAT).
+    /// racy: a second write within the same timestamp tick would leave its stat unchanged. Two
+    /// seconds covers the coarsest common resolution (FAT); it applies to a file whose times are
+    /// whole seconds (FAT, HFS+, ext3, some network shares).
     /// </summary>
     public static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The racy window for a file whose times carry fractions of a second: the file system stamps
+    /// them from a clock that advances at least every 16 ms (a kernel tick on Linux, the system
+    /// timer on Windows), so a write this long before the examination cannot share a tick with a
+    /// later one. Without it, files the build itself writes just before a step (generated
+    /// sources) would stay racy and be re-read on every build.
+    /// </summary>
+    public static readonly TimeSpan FineRacyWindow = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Whether <paramref name="facts"/>, seen at <paramref name="examinedNs"/>, could still hide a write in the same tick.</summary>
+    public static bool IsRacy(FileFacts facts, long examinedNs)
+    {
+        bool wholeSeconds = facts.ModifiedNs % 1_000_000_000 == 0 && facts.ChangedNs % 1_000_000_000 == 0;
+        long windowNs = (wholeSeconds ? RacyWindow : FineRacyWindow).Ticks * 100;
+        return facts.LatestNs >= examinedNs - windowNs;
+    }
 
     /// <summary>Stat calls are spread over the cores from this many paths on.</summary>
     private const int ParallelStatThreshold = 2048;
@@ -37,11 +57,12 @@ public static class SnapshotTaker
         string sectionName,
         IReadOnlyList<InputSpec> inputs,
         IEnumerable<KeyValuePair<string, string>> properties,
-        SnapshotSection? previous)
+        SnapshotSection? previous,
+        DateTime? examinedAt = null)
     {
         var stopwatch = Stopwatch.StartNew();
         var known = IndexByPath(previous);
-        long racyCutoffNs = ((DateTime.UtcNow - RacyWindow).Ticks - DateTime.UnixEpoch.Ticks) * 100;
+        long examinedNs = ((examinedAt ?? DateTime.UtcNow).Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
         // One path can be several inputs (a file both compiled and copied); examine it once.
         var fullPaths = new string[inputs.Count];
@@ -56,8 +77,6 @@ public static class SnapshotTaker
                 paths.Add(path);
             }
         }
-
-        bool IsRacy(FileFacts facts) => facts.LatestNs >= racyCutoffNs;
 
         var examined = new Examined?[paths.Count];
         var unreadable = new ConcurrentBag<UnreadableInput>();
@@ -81,7 +100,7 @@ public static class SnapshotTaker
                 }
                 else if (before is not null && before.Facts == facts && facts.Trusted && !before.Racy)
                 {
-                    examined[index] = new Examined(facts, before.Hash, IsRacy(facts));
+                    examined[index] = new Examined(facts, before.Hash, IsRacy(facts, examinedNs));
                 }
                 else
                 {
@@ -118,7 +137,7 @@ public static class SnapshotTaker
                 // rewrite the snapshot on a build where nothing changed. It costs one re-hash
                 // of that file per build until the section changes for another reason.
                 bool stillRacy = before is not null && before.Racy && before.Facts == facts && before.Hash == hash;
-                examined[index] = new Examined(facts, hash, IsRacy(facts) || stillRacy);
+                examined[index] = new Examined(facts, hash, IsRacy(facts, examinedNs) || stillRacy);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -129,18 +148,22 @@ public static class SnapshotTaker
         ForEach(pending.Count, pending.Count > 1 && (bytesToHash >= ParallelHashBytes || pending.Count >= ParallelStatThreshold), Hash);
 
         var entries = new List<SnapshotEntry>(inputs.Count);
+        var inputFacts = new FileFacts[inputs.Count];
+        bool factsVouch = unreadable.IsEmpty;
         for (int i = 0; i < inputs.Count; i++)
         {
             if (examined[indexOfPath[fullPaths[i]]] is { } e)
             {
                 string output = inputs[i].Output.Length == 0 ? string.Empty : FullPath(inputs[i].Output);
                 entries.Add(new SnapshotEntry(inputs[i].Kind, fullPaths[i], output, e.Facts, e.Hash, e.Racy));
+                inputFacts[i] = e.Facts;
+                factsVouch &= e.Facts.Trusted && !e.Racy;
             }
         }
 
         var section = new SnapshotSection(sectionName, entries, properties);
         var stats = new SnapshotStats(inputs.Count, hashed, paths.Count - hashed - unreadable.Count, hashedBytes, stopwatch.Elapsed);
-        return new TakenSnapshot(section, stats, unreadable.OrderBy(u => u.Path, StringComparer.Ordinal).ToArray());
+        return new TakenSnapshot(section, stats, unreadable.OrderBy(u => u.Path, StringComparer.Ordinal).ToArray(), inputFacts, factsVouch);
     }
 
     private static void ForEach(int count, bool parallel, Action<int> body)
@@ -158,7 +181,7 @@ public static class SnapshotTaker
     }
 
     // MSBuild passes full, normalized paths (FullPath metadata); only others pay for GetFullPath.
-    private static string FullPath(string path) =>
+    internal static string FullPath(string path) =>
         Path.IsPathFullyQualified(path) && !HasDotSegment(path) ? path : Path.GetFullPath(path);
 
     // Runs for every input on every build, so it scans in place rather than allocating.

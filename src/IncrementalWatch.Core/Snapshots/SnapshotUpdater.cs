@@ -20,8 +20,15 @@ public static class SnapshotUpdater
     public static SnapshotResult Run(SnapshotRequest request, LoadedSnapshot? loaded = null)
     {
         var result = new SnapshotResult();
+        var current = loaded?.IfCurrent(request.SnapshotPath);
+        var digestProperties = DigestProperties(request);
+        if (TryUnchangedByDigest(request, current, digestProperties, result))
+        {
+            return result;
+        }
+
         bool unusable = false;
-        Snapshot? previous = loaded?.IfCurrent(request.SnapshotPath) ?? LoadPrevious(request.SnapshotPath, result, out unusable);
+        Snapshot? previous = current ?? LoadPrevious(request.SnapshotPath, result, out unusable);
         var previousSection = previous?.Find(SectionName(request.Step));
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -82,10 +89,12 @@ public static class SnapshotUpdater
 
         try
         {
-            // Unchanged (the usual no-op build): nothing to serialize, nothing to write.
-            var current = unchanged ? previous! : (previous ?? new Snapshot()).With(section);
-            result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, current);
-            result.Loaded = LoadedSnapshot.Of(request.SnapshotPath, current);
+            // Unchanged (the usual no-op build): nothing to serialize, nothing to write. Written,
+            // the section gets its stat digest when every input's facts can vouch for it.
+            var digest = taken.FactsVouch && digestProperties is not null ? new SectionDigest(StatDigest.Of(request.Inputs, taken.InputFacts, digestProperties), result.Fingerprint) : null;
+            var recorded = unchanged ? previous! : (previous ?? new Snapshot()).With(section, digest);
+            result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, recorded);
+            result.Loaded = LoadedSnapshot.Of(request.SnapshotPath, recorded);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -95,6 +104,85 @@ public static class SnapshotUpdater
 
         return result;
     }
+
+    /// <summary>
+    /// The usual no-op step: the section's recorded stat digest matches the inputs as they are
+    /// now, so their content is what was recorded and nothing is stale. Only the stats are taken;
+    /// the entries are neither parsed, hashed nor compared.
+    /// </summary>
+    private static bool TryUnchangedByDigest(SnapshotRequest request, Snapshot? loaded, IReadOnlyDictionary<string, string>? digestProperties, SnapshotResult result)
+    {
+        if (digestProperties is null)
+        {
+            return false;
+        }
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        string sectionName = SectionName(request.Step);
+        var recorded = loaded is not null
+            ? loaded.Digests.GetValueOrDefault(sectionName)
+            : SnapshotFile.ReadDigest(request.SnapshotPath, sectionName);
+        if (recorded is null || StatDigest.Current(request.Inputs, digestProperties) != recorded.Stat)
+        {
+            return false;
+        }
+
+        result.Fingerprint = recorded.Fingerprint;
+        if (request.Step == BuildStep.Compile)
+        {
+            // As on the full path: the stamp gets the fingerprint if something else changed it.
+            string stamp = request.CompileStampPath ?? throw new ArgumentException("The compile step needs a stamp path.", nameof(request));
+            try
+            {
+                result.StampWritten = AtomicFile.WriteIfDifferent(stamp, Encoding.UTF8.GetBytes(recorded.Fingerprint + "\n"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                result.Diagnostics.Add(Descriptors.IW3003.CreateForFile(stamp, stamp, ex.Message));
+            }
+        }
+
+        result.Stats = new SnapshotStats(request.Inputs.Count, 0, request.Inputs.Count, 0, stopwatch.Elapsed);
+        result.ByDigest = true;
+        return true;
+    }
+
+    /// <summary>
+    /// What a step's stat digest covers besides its inputs: its properties and the stat of the
+    /// assets file its package versions come from (null when that file cannot be examined: the
+    /// full path reports it).
+    /// </summary>
+    private static Dictionary<string, string>? DigestProperties(SnapshotRequest request)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in request.Properties)
+        {
+            properties[pair.Key] = pair.Value;
+        }
+
+        if (!string.IsNullOrEmpty(request.AssetsFile))
+        {
+            try
+            {
+                var facts = FileFactsReader.Read(request.AssetsFile);
+                if (facts.Exists && !facts.Trusted)
+                {
+                    return null;
+                }
+
+                properties[AssetsCacheProperty] = facts.Exists ? AssetsKey(facts) : "none";
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return null;
+            }
+        }
+
+        return properties;
+    }
+
+    private static string AssetsKey(FileFacts facts) =>
+        string.Create(CultureInfo.InvariantCulture, $"{facts.Length}:{facts.ModifiedNs}:{facts.ChangedNs}:{facts.Device}:{facts.FileId}");
 
     /// <summary>Entries whose recorded stat facts may lag behind the file before the snapshot is rewritten for them alone.</summary>
     public const int MaxStaleFactsKept = 16;
@@ -156,7 +244,7 @@ public static class SnapshotUpdater
 
             // Spare every no-op build a JSON parse (and its JIT in a fresh MSBuild process): when
             // the assets file's stat is unchanged and trustworthy, last time's versions still hold.
-            string key = string.Create(CultureInfo.InvariantCulture, $"{facts.Length}:{facts.ModifiedNs}:{facts.ChangedNs}:{facts.Device}:{facts.FileId}");
+            string key = AssetsKey(facts);
             properties[AssetsCacheProperty] = key;
             if (facts.Trusted && previous is not null
                 && previous.Properties.TryGetValue(AssetsCacheProperty, out string? previousKey) && previousKey == key)

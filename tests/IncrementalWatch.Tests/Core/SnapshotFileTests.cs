@@ -16,7 +16,8 @@ public sealed class SnapshotFileTests
             ],
             [new("DefineConstants", "DEBUG;TRACE"), new("package:Foo", "1.0.0")]),
         new SnapshotSection("copy", [], []),
-    ]);
+    ],
+    new Dictionary<string, SectionDigest> { ["compile"] = new(ContentHash.OfText("stat"), ContentHash.OfText("fingerprint")), ["copy"] = new(ContentHash.OfText("copy"), ContentHash.None) });
 
     [Fact]
     public void Every_input_kind_is_read_back_by_its_name()
@@ -61,7 +62,27 @@ public sealed class SnapshotFileTests
         Assert.Equal(before.OrderedEntries(), after.OrderedEntries());
         Assert.Equal(before.Properties, after.Properties);
         Assert.Equal(before.Fingerprint(), after.Fingerprint());
+        Assert.Equal(original.Digests, parsed.Digests);
         Assert.Equal(bytes, SnapshotFile.Serialize(parsed));
+    }
+
+    [Fact]
+    public void A_section_digest_is_read_without_the_entries_and_never_from_a_damaged_file()
+    {
+        using var dir = new Support.TempDirectory();
+        string path = Path.Combine(dir.Path, "p.iwsnapshot");
+        Assert.Null(SnapshotFile.ReadDigest(path, "compile")); // no file
+
+        var bytes = SnapshotFile.Serialize(Sample());
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(Sample().Digests["compile"], SnapshotFile.ReadDigest(path, "compile"));
+        Assert.Equal(ContentHash.None, SnapshotFile.ReadDigest(path, "copy")!.Fingerprint);
+        Assert.Null(SnapshotFile.ReadDigest(path, "resources"));
+
+        // One byte of the body changed: the checksum fails, so no digest is trusted.
+        bytes[^10] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.Null(SnapshotFile.ReadDigest(path, "compile"));
     }
 
     [Fact]

@@ -27,16 +27,41 @@ public sealed class SnapshotTakerTests
     public void A_file_changed_within_the_racy_window_is_hashed_again_next_time()
     {
         using var dir = new Support.TempDirectory();
-        var inputs = new List<InputSpec> { new(InputKind.Compile, dir.File("fresh.cs", "class A {}")) };
+        string path = dir.File("fresh.cs", "class A {}");
+        var inputs = new List<InputSpec> { new(InputKind.Compile, path) };
 
-        var first = SnapshotTaker.Take("compile", inputs, NoProperties, previous: null);
+        // Examined in the very instant it was written (a loaded machine may take longer than the window).
+        var writtenAt = DateTime.UnixEpoch.AddTicks(FileFactsReader.Read(path).LatestNs / 100);
+        var first = SnapshotTaker.Take("compile", inputs, NoProperties, previous: null, writtenAt);
         Assert.True(first.Section.Entries.Values.Single().Racy);
+        Assert.False(first.FactsVouch);
 
-        var second = SnapshotTaker.Take("compile", inputs, NoProperties, first.Section);
+        var second = SnapshotTaker.Take("compile", inputs, NoProperties, first.Section, writtenAt);
         Assert.Equal(1, second.Stats.Hashed);
 
         // Unchanged, it stays marked (so a no-op build does not rewrite the snapshot).
         Assert.True(second.Section.Entries.Values.Single().Racy);
+        Assert.False(second.FactsVouch);
+    }
+
+    /// <summary>
+    /// Times with fractions of a second come from a clock that ticks at least every 16 ms, so a
+    /// file written 50 ms before it is examined is safe; whole-second times (FAT, HFS+, ext3)
+    /// keep the two-second window.
+    /// </summary>
+    [Fact]
+    public void The_racy_window_follows_the_resolution_of_the_file_times()
+    {
+        const long examined = 1_700_000_010_000_000_000;
+        const long ms = 1_000_000;
+        var fine = new FileFacts(true, 1, examined - (200 * ms) + 123, examined - (200 * ms) + 456, 1, 1, Trusted: true);
+        Assert.False(SnapshotTaker.IsRacy(fine, examined));
+        Assert.True(SnapshotTaker.IsRacy(fine with { ChangedNs = examined - (10 * ms) + 7 }, examined));
+        Assert.True(SnapshotTaker.IsRacy(fine with { ModifiedNs = examined + (5 * ms) + 1 }, examined)); // from a clock ahead of ours
+
+        var whole = new FileFacts(true, 1, examined - 1_000_000_000, examined - 1_000_000_000, 1, 1, Trusted: true);
+        Assert.True(SnapshotTaker.IsRacy(whole, examined));
+        Assert.False(SnapshotTaker.IsRacy(whole with { ModifiedNs = examined - 3_000_000_000, ChangedNs = examined - 3_000_000_000 }, examined));
     }
 
     [Fact]

@@ -83,6 +83,47 @@ public sealed class SnapshotUpdaterTests
     /// The snapshot one step read or wrote is handed to the next step of the build, which then
     /// needs no parse; a file rewritten meanwhile (another build, a restored obj/) is read again.
     /// </summary>
+    /// <summary>
+    /// The usual no-op step reads no entry and hashes nothing: the inputs' facts give the stat
+    /// digest recorded with the section. Any change of facts takes the full path, so a
+    /// same-size edit whose modification time was put back (the change time still moves) and a
+    /// property change are caught as before.
+    /// </summary>
+    [Fact]
+    public void A_no_op_step_is_decided_by_the_stat_digest_and_any_change_takes_the_full_path()
+    {
+        using var dir = new Support.TempDirectory();
+        string source = dir.File("src/a.cs", "const string V = \"v1\";");
+        string snapshotPath = Path.Combine(dir.Path, "obj/p.iwsnapshot");
+        var request = new SnapshotRequest("P", snapshotPath, BuildStep.Compile, [new(InputKind.Compile, source)], NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile"));
+
+        // Past the racy window of a file system with sub-second times, as in any real tree.
+        Thread.Sleep(SnapshotTaker.FineRacyWindow * 3);
+        var first = SnapshotUpdater.Run(request);
+        Assert.False(first.ByDigest);
+        Assert.Equal(first.Fingerprint, SnapshotFile.Load(snapshotPath)!.Digests["compile"].Fingerprint);
+
+        var again = SnapshotUpdater.Run(request);
+        Assert.True(again.ByDigest);
+        Assert.Equal(0, again.Stats!.Hashed);
+        Assert.Equal(first.Fingerprint, again.Fingerprint);
+        Assert.False(again.StampWritten);
+        Assert.False(again.SnapshotWritten);
+
+        long mtime = IncrementalWatch.FileSystem.FileFactsReader.Read(source).ModifiedNs;
+        File.WriteAllText(source, "const string V = \"v2\";");
+        Support.FileEdits.SetExactModifiedTime(source, mtime);
+        Thread.Sleep(SnapshotTaker.FineRacyWindow * 3);
+        var changed = SnapshotUpdater.Run(request);
+        Assert.False(changed.ByDigest);
+        Assert.True(changed.StampWritten);
+        Assert.Contains(changed.Diagnostics, d => d.Code == "IW1001" && d.Message.Contains(source));
+        Assert.True(SnapshotUpdater.Run(request).ByDigest);
+        var release = SnapshotUpdater.Run(request with { Properties = new Dictionary<string, string> { ["Configuration"] = "Release" } });
+        Assert.False(release.ByDigest);
+        Assert.Contains(release.Diagnostics, d => d.Code == "IW1005");
+    }
+
     [Fact]
     public void The_next_step_reuses_the_loaded_snapshot_only_while_the_file_is_unchanged()
     {
