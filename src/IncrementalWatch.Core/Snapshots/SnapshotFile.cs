@@ -60,6 +60,10 @@ public static class SnapshotFile
                     .Append('\t').Append(digest.Stat.ToString())
                     .Append('\t').Append(digest.Fingerprint.IsNone ? "-" : digest.Fingerprint.ToString())
                     .Append('\n');
+                foreach (var racy in digest.Racy)
+                {
+                    body.Append("racy\t").Append(Escape(sectionName)).Append('\t').Append(racy.Hash.ToString()).Append('\t').Append(Escape(racy.Path)).Append('\n');
+                }
             }
         }
 
@@ -108,8 +112,9 @@ public static class SnapshotFile
         try
         {
             var body = CheckedBody(path, File.ReadAllBytes(path));
-            var digestTag = "digest\t"u8;
-            while (body.StartsWith(digestTag))
+            SectionDigest? found = null;
+            var racy = new List<RacyInput>();
+            while (body.StartsWith("digest\t"u8) || body.StartsWith("racy\t"u8))
             {
                 int newline = body.IndexOf((byte)'\n');
                 if (newline < 0)
@@ -119,11 +124,26 @@ public static class SnapshotFile
 
                 string[] fields = Encoding.UTF8.GetString(body[..newline]).Split('\t');
                 body = body[(newline + 1)..];
-                if (fields.Length == 4 && Unescape(fields[1]) == sectionName && ParseDigest(fields) is { } digest)
+                if (fields.Length != 4 || Unescape(fields[1]) != sectionName)
                 {
-                    return digest;
+                    continue;
+                }
+
+                if (fields[0] == "digest")
+                {
+                    found = ParseDigest(fields);
+                }
+                else if (ContentHash.TryParse(fields[2], out var hash))
+                {
+                    racy.Add(new RacyInput(Unescape(fields[3]), hash));
+                }
+                else
+                {
+                    return null;
                 }
             }
+
+            return found is null ? null : found with { Racy = racy };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SnapshotFormatException)
         {
@@ -140,7 +160,7 @@ public static class SnapshotFile
         }
 
         var fingerprint = ContentHash.None;
-        return fields[3] == "-" || ContentHash.TryParse(fields[3], out fingerprint) ? new SectionDigest(stat, fingerprint) : null;
+        return fields[3] == "-" || ContentHash.TryParse(fields[3], out fingerprint) ? new SectionDigest(stat, fingerprint, []) : null;
     }
 
     /// <summary>The body after a checked header and checksum.</summary>
@@ -199,6 +219,7 @@ public static class SnapshotFile
     {
         var sections = new List<SnapshotSection>();
         var digests = new Dictionary<string, SectionDigest>(StringComparer.Ordinal);
+        var racyInputs = new Dictionary<string, List<RacyInput>>(StringComparer.Ordinal);
         string? name = null;
         var entries = new List<SnapshotEntry>();
         var properties = new List<KeyValuePair<string, string>>();
@@ -251,6 +272,16 @@ public static class SnapshotFile
             {
                 digests[Unescape(line[fields[1]].ToString())] = digest;
             }
+            else if (tag.SequenceEqual("racy") && count == 4 && name is null && ContentHash.TryParse(line[fields[2]], out var racyHash))
+            {
+                string racySection = Unescape(line[fields[1]].ToString());
+                if (!racyInputs.TryGetValue(racySection, out var list))
+                {
+                    racyInputs[racySection] = list = [];
+                }
+
+                list.Add(new RacyInput(Unescape(line[fields[3]].ToString()), racyHash));
+            }
             else if (tag.SequenceEqual("section") && count == 2)
             {
                 Flush();
@@ -272,6 +303,14 @@ public static class SnapshotFile
         }
 
         Flush();
+        foreach (var (section, racy) in racyInputs)
+        {
+            if (digests.TryGetValue(section, out var digest))
+            {
+                digests[section] = digest with { Racy = racy };
+            }
+        }
+
         return new Snapshot(sections, digests);
     }
 

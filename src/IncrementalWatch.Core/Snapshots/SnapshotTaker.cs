@@ -12,8 +12,8 @@ public sealed record UnreadableInput(string Path, string Reason);
 
 /// <summary>The outcome of <see cref="SnapshotTaker.Take"/>.</summary>
 /// <param name="InputFacts">The facts of each input, in the order of the inputs given.</param>
-/// <param name="FactsVouch">True when every input's facts can stand for its content next time: all trusted, none racy, none unreadable.</param>
-public sealed record TakenSnapshot(SnapshotSection Section, SnapshotStats Stats, IReadOnlyList<UnreadableInput> Unreadable, IReadOnlyList<FileFacts> InputFacts, bool FactsVouch);
+/// <param name="FactsTrusted">True when every input was examined and its facts are trusted (change time and file id known), so a stat digest can stand for the section (racy inputs are listed with it).</param>
+public sealed record TakenSnapshot(SnapshotSection Section, SnapshotStats Stats, IReadOnlyList<UnreadableInput> Unreadable, IReadOnlyList<FileFacts> InputFacts, bool FactsTrusted);
 
 /// <summary>
 /// Takes a section's snapshot. A file whose stat facts match the previous snapshot, whose facts
@@ -149,7 +149,7 @@ public static class SnapshotTaker
 
         var entries = new List<SnapshotEntry>(inputs.Count);
         var inputFacts = new FileFacts[inputs.Count];
-        bool factsVouch = unreadable.IsEmpty;
+        bool factsTrusted = unreadable.IsEmpty;
         for (int i = 0; i < inputs.Count; i++)
         {
             if (examined[indexOfPath[fullPaths[i]]] is { } e)
@@ -157,13 +157,13 @@ public static class SnapshotTaker
                 string output = inputs[i].Output.Length == 0 ? string.Empty : FullPath(inputs[i].Output);
                 entries.Add(new SnapshotEntry(inputs[i].Kind, fullPaths[i], output, e.Facts, e.Hash, e.Racy));
                 inputFacts[i] = e.Facts;
-                factsVouch &= e.Facts.Trusted && !e.Racy;
+                factsTrusted &= e.Facts.Trusted;
             }
         }
 
         var section = new SnapshotSection(sectionName, entries, properties);
         var stats = new SnapshotStats(inputs.Count, hashed, paths.Count - hashed - unreadable.Count, hashedBytes, stopwatch.Elapsed);
-        return new TakenSnapshot(section, stats, unreadable.OrderBy(u => u.Path, StringComparer.Ordinal).ToArray(), inputFacts, factsVouch);
+        return new TakenSnapshot(section, stats, unreadable.OrderBy(u => u.Path, StringComparer.Ordinal).ToArray(), inputFacts, factsTrusted);
     }
 
     private static void ForEach(int count, bool parallel, Action<int> body)

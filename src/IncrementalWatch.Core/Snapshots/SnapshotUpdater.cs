@@ -24,6 +24,8 @@ public static class SnapshotUpdater
         var digestProperties = DigestProperties(request);
         if (TryUnchangedByDigest(request, current, digestProperties, result))
         {
+            // The snapshot a step before this one handed over is still what the file holds.
+            result.Loaded = current is null ? null : loaded;
             return result;
         }
 
@@ -91,7 +93,9 @@ public static class SnapshotUpdater
         {
             // Unchanged (the usual no-op build): nothing to serialize, nothing to write. Written,
             // the section gets its stat digest when every input's facts can vouch for it.
-            var digest = taken.FactsVouch && digestProperties is not null ? new SectionDigest(StatDigest.Of(request.Inputs, taken.InputFacts, digestProperties), result.Fingerprint) : null;
+            var digest = taken.FactsTrusted && digestProperties is not null
+                ? new SectionDigest(StatDigest.Of(request.Inputs, taken.InputFacts, digestProperties), result.Fingerprint, RacyInputs(section))
+                : null;
             var recorded = unchanged ? previous! : (previous ?? new Snapshot()).With(section, digest);
             result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, recorded);
             result.Loaded = LoadedSnapshot.Of(request.SnapshotPath, recorded);
@@ -127,6 +131,25 @@ public static class SnapshotUpdater
             return false;
         }
 
+        // Inputs racy when recorded may have changed without their facts showing it: read them.
+        long hashedBytes = 0;
+        foreach (var racy in recorded.Racy)
+        {
+            try
+            {
+                var info = new FileInfo(racy.Path);
+                hashedBytes += info.Exists ? info.Length : 0;
+                if (ContentHash.OfFile(racy.Path) != racy.Hash)
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
         result.Fingerprint = recorded.Fingerprint;
         if (request.Step == BuildStep.Compile)
         {
@@ -142,7 +165,7 @@ public static class SnapshotUpdater
             }
         }
 
-        result.Stats = new SnapshotStats(request.Inputs.Count, 0, request.Inputs.Count, 0, stopwatch.Elapsed);
+        result.Stats = new SnapshotStats(request.Inputs.Count, recorded.Racy.Count, request.Inputs.Count - recorded.Racy.Count, hashedBytes, stopwatch.Elapsed);
         result.ByDigest = true;
         return true;
     }
@@ -179,6 +202,21 @@ public static class SnapshotUpdater
         }
 
         return properties;
+    }
+
+    private static List<RacyInput> RacyInputs(SnapshotSection section)
+    {
+        var racy = new List<RacyInput>();
+        var seen = new HashSet<string>(PathComparison.Comparer);
+        foreach (var entry in section.OrderedEntries())
+        {
+            if (entry.Racy && entry.Exists && seen.Add(entry.Path))
+            {
+                racy.Add(new RacyInput(entry.Path, entry.Hash));
+            }
+        }
+
+        return racy;
     }
 
     private static string AssetsKey(FileFacts facts) =>

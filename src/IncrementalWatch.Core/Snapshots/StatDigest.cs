@@ -6,18 +6,29 @@ namespace IncrementalWatch.Snapshots;
 
 /// <summary>
 /// What a section's digest stands for: the step's inputs and properties as the file system
-/// showed them when the section was recorded (<see cref="Stat"/>), and the compile fingerprint
-/// then (none for the other steps).
+/// showed them when the section was recorded (<see cref="Stat"/>), the compile fingerprint
+/// then (none for the other steps), and the inputs that were racy then, with their content
+/// hashes: their facts cannot vouch for their content, so they are read again each time.
 /// </summary>
-/// <remarks>A class: a dictionary of a struct type from this assembly would be JIT-compiled in every fresh MSBuild node.</remarks>
-public sealed record SectionDigest(ContentHash Stat, ContentHash Fingerprint);
+/// <remarks>Classes: collections of a struct type from this assembly would be JIT-compiled in every fresh MSBuild node.</remarks>
+public sealed record SectionDigest(ContentHash Stat, ContentHash Fingerprint, IReadOnlyList<RacyInput> Racy)
+{
+    public bool Equals(SectionDigest? other) =>
+        other is not null && Stat == other.Stat && Fingerprint == other.Fingerprint && Racy.SequenceEqual(other.Racy);
+
+    public override int GetHashCode() => HashCode.Combine(Stat, Fingerprint, Racy.Count);
+}
+
+/// <summary>An input that was racy when its section was recorded, and the content it had.</summary>
+public sealed record RacyInput(string Path, ContentHash Hash);
 
 /// <summary>
 /// One hash over a step's inputs (kind, path, output and stat facts, in the order the build
 /// names them) and its properties. It is recorded with a section only when every input's facts
-/// could vouch for its content (trusted, not racy); a later build whose inputs give the same
-/// digest therefore has the same content, and skips reading the snapshot's entries, hashing and
-/// comparing them (a no-op build's usual case).
+/// are trusted (change time and file id known); a later build whose inputs give the same digest
+/// and whose racy inputs (listed with the digest) still hash the same therefore has the same
+/// content, and skips reading the snapshot's entries, hashing and comparing them (a no-op
+/// build's usual case).
 /// </summary>
 public static class StatDigest
 {

@@ -17,7 +17,11 @@ public sealed class SnapshotFileTests
             [new("DefineConstants", "DEBUG;TRACE"), new("package:Foo", "1.0.0")]),
         new SnapshotSection("copy", [], []),
     ],
-    new Dictionary<string, SectionDigest> { ["compile"] = new(ContentHash.OfText("stat"), ContentHash.OfText("fingerprint")), ["copy"] = new(ContentHash.OfText("copy"), ContentHash.None) });
+    new Dictionary<string, SectionDigest>
+    {
+        ["compile"] = new(ContentHash.OfText("stat"), ContentHash.OfText("fingerprint"), [new RacyInput("/src/odd\tname%.resx", ContentHash.OfText("b"))]),
+        ["copy"] = new(ContentHash.OfText("copy"), ContentHash.None, []),
+    });
 
     [Fact]
     public void Every_input_kind_is_read_back_by_its_name()

@@ -122,6 +122,20 @@ public sealed class SnapshotUpdaterTests
         var release = SnapshotUpdater.Run(request with { Properties = new Dictionary<string, string> { ["Configuration"] = "Release" } });
         Assert.False(release.ByDigest);
         Assert.Contains(release.Diagnostics, d => d.Code == "IW1005");
+
+        // Written just before the step (as the SDK writes generated sources before compiling),
+        // the file is racy: its facts cannot vouch for it, so the digest lists it with its hash
+        // and a no-op step reads that one file again, and nothing else.
+        File.WriteAllText(source, "const string V = \"v3\";");
+        var written = SnapshotUpdater.Run(request);
+        Assert.True(written.StampWritten);
+        var digest = SnapshotFile.Load(snapshotPath)!.Digests["compile"];
+        bool racy = SnapshotFile.Load(snapshotPath)!.Sections["compile"].Entries.Values.Single().Racy;
+        Assert.Equal(racy ? [source] : Array.Empty<string>(), digest.Racy.Select(r => r.Path));
+        var next = SnapshotUpdater.Run(request);
+        Assert.True(next.ByDigest);
+        Assert.Equal(racy ? 1 : 0, next.Stats!.Hashed);
+        Assert.Equal(written.Fingerprint, next.Fingerprint);
     }
 
     [Fact]
