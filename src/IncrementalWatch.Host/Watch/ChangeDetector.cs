@@ -46,6 +46,38 @@ public sealed class ChangeDetector
     /// </summary>
     public bool AppReadsItself(string path) => _appReadsItself.Contains(path);
 
+    /// <summary>
+    /// The URL path a web app serves <paramref name="path"/> at when it lies under a watched
+    /// project's wwwroot/ (served from the project folder, never copied); otherwise null.
+    /// </summary>
+    public string? StaticUrlPath(string path)
+    {
+        foreach (var project in Info.Projects)
+        {
+            string root = Path.Combine(project.Directory, "wwwroot") + Path.DirectorySeparatorChar;
+            if (path.StartsWith(root, PathComparison.Comparison))
+            {
+                return "/" + path[root.Length..].Replace(Path.DirectorySeparatorChar, '/');
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// After a good build: the files under wwwroot/ that the app reads itself and whose content
+    /// moved while the build ran, as when a project's own build step (webpack, a Sass compiler)
+    /// writes wwwroot/dist/, or a save came meanwhile. They need no build, only the open pages
+    /// told, so they join the baseline now instead of starting another build with what this one
+    /// wrote.
+    /// </summary>
+    public List<string> TakeStaticChangesDuringBuild()
+    {
+        var moved = _baseline.Paths.Where(p => AppReadsItself(p) && StaticUrlPath(p) is not null && _baseline.HasChanged(p)).ToList();
+        _baseline.Capture(moved);
+        return moved;
+    }
+
     /// <summary>The folders the sources watch or poll, each on its own (see <see cref="WatchedFolders"/>).</summary>
     public IReadOnlyList<string> Folders => _folders.Folders;
 

@@ -234,8 +234,7 @@ public sealed class WatchSession
 
     private async Task BuildAndReplaceAsync(IReadOnlyCollection<string> changed, bool restore, CancellationToken stop, Restart restart = Restart.IfOutputChanged)
     {
-        string names = string.Join(", ", changed.Take(5).Select(p => p.StartsWith('(') ? p : Path.GetRelativePath(_options.WorkingDirectory, p)));
-        _console.Say(changed.Count > 5 ? $"changed: {names} and {changed.Count - 5} more; building" : $"changed: {names}; building");
+        _console.Say($"changed: {Names(changed)}; building");
         _console.Event("build", changed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         _detector.BuildStarting();
@@ -259,6 +258,18 @@ public sealed class WatchSession
         if (_app.Browser is { } browser)
         {
             await browser.BuildSucceededAsync().ConfigureAwait(false);
+        }
+
+        // What the build itself wrote under wwwroot/ (or a save meanwhile) is served as it is:
+        // the pages are told now, and it starts no further build.
+        var servedAsWritten = _detector.TakeStaticChangesDuringBuild();
+        if (servedAsWritten.Count > 0)
+        {
+            _console.Say($"{Names(servedAsWritten)} changed while the build ran; the app serves {(servedAsWritten.Count == 1 ? "it" : "them")} itself, so no further build");
+            if (_app.Browser is { } pages && StaticUrlPaths(servedAsWritten) is { Count: > 0 } written)
+            {
+                await pages.StaticFilesChangedAsync(written).ConfigureAwait(false);
+            }
         }
 
         if (string.IsNullOrEmpty(_detector.Info.RunCommand))
@@ -297,23 +308,14 @@ public sealed class WatchSession
     }
 
     /// <summary>The URL paths of changed files under a watched project's wwwroot/ (as the app serves them).</summary>
-    private List<string> StaticUrlPaths(IEnumerable<string> changed)
-    {
-        var paths = new List<string>();
-        foreach (string file in changed)
-        {
-            foreach (var project in _detector.Info.Projects)
-            {
-                string root = Path.Combine(project.Directory, "wwwroot") + Path.DirectorySeparatorChar;
-                if (file.StartsWith(root, IncrementalWatch.FileSystem.PathComparison.Comparison))
-                {
-                    paths.Add("/" + file[root.Length..].Replace(Path.DirectorySeparatorChar, '/'));
-                    break;
-                }
-            }
-        }
+    private List<string> StaticUrlPaths(IEnumerable<string> changed) =>
+        changed.Select(_detector.StaticUrlPath).OfType<string>().ToList();
 
-        return paths;
+    /// <summary>Up to five paths, relative to the working folder, for one line of output.</summary>
+    private string Names(IReadOnlyCollection<string> paths)
+    {
+        string names = string.Join(", ", paths.Take(5).Select(p => p.StartsWith('(') ? p : Path.GetRelativePath(_options.WorkingDirectory, p)));
+        return paths.Count > 5 ? $"{names} and {paths.Count - 5} more" : names;
     }
 
     /// <summary>

@@ -124,6 +124,39 @@ public sealed class WatchLoopTests
         Assert.True(app.ShutDown);
     }
 
+    /// <summary>
+    /// A project whose own build step writes under wwwroot/ (a Razor Pages app whose build runs
+    /// webpack into wwwroot/dist/, as found on a real repository) gets one build per edit: what
+    /// the build wrote is served as it is and starts no second build; a later edit of that file
+    /// is still a change.
+    /// </summary>
+    [Fact]
+    public async Task WhatTheBuildWritesUnderWwwrootStartsNoFurtherBuild()
+    {
+        using var temp = new TempDirectory();
+        string program = temp.File("App/Program.cs", "class P {}");
+        string style = temp.File("App/Styles/site.scss", "a { color: red; }");
+        string bundle = temp.File("App/wwwroot/dist/site.css", "a{color:red;}");
+        var builder = new StandInBuilder(Info(temp, program, style, bundle) with { AppReadsItself = [bundle] });
+        var app = new StandInApp();
+        await using var loop = Start(temp, builder, app, polling: false);
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 1, Bound), loop.Output);
+
+        builder.DuringBuild = () => File.WriteAllText(bundle, File.ReadAllText(style).Replace(" ", string.Empty, StringComparison.Ordinal));
+        File.WriteAllText(style, "a { color: blue; }");
+        Assert.True(await ChildApp.EventuallyAsync(() => loop.Output.Contains("site.css changed while the build ran", StringComparison.Ordinal), Bound), loop.Output);
+        for (int i = 0; i < 20 && builder.Builds.Count == 2; i++)
+        {
+            await Task.Delay(25); // the write's events and several scans (every 50 ms here) pass without a build
+        }
+
+        Assert.Equal(2, builder.Builds.Count);
+
+        builder.DuringBuild = null;
+        File.WriteAllText(bundle, "a{color:green;}");
+        Assert.True(await ChildApp.EventuallyAsync(() => builder.Builds.Count == 3, Bound), loop.Output);
+    }
+
     [Fact]
     public async Task ABurstOfWritesIsOneBuild()
     {
@@ -320,9 +353,13 @@ public sealed class WatchLoopTests
 
         public TaskCompletionSource? Hold { get; set; }
 
+        /// <summary>What the project's own build steps write (webpack into wwwroot/dist/, say).</summary>
+        public Action? DuringBuild { get; set; }
+
         public async Task<BuildResult> BuildAsync(bool restore, CancellationToken cancellation)
         {
             _builds.Enqueue(restore);
+            DuringBuild?.Invoke();
             if (Hold is { } hold)
             {
                 Hold = null;
