@@ -90,10 +90,19 @@ public static class ScaleBenchmark
             // within about a minute for every tool measured.
             WaitForAnswer(port, TimeSpan.FromMinutes(3));
             Thread.Sleep(TimeSpan.FromSeconds(60));
-            long before = TreeTicks(process.Id);
+            var before = TreeTicks(process.Id);
             Thread.Sleep(TimeSpan.FromSeconds(seconds));
-            long after = TreeTicks(process.Id);
-            return (after - before) / (double)ticksPerSecond * 60.0 / seconds;
+            var after = TreeTicks(process.Id);
+
+            // Which process of the watch costs what (a pid that started meanwhile counts from zero).
+            var perProcess = after
+                .GroupBy(p => p.Value.Label)
+                .Select(g => (Label: g.Key, Ticks: g.Sum(p => p.Value.Ticks - (before.TryGetValue(p.Key, out var b) ? b.Ticks : 0))))
+                .OrderByDescending(p => p.Ticks);
+            Console.Error.WriteLine($"  {string.Join(' ', args.Take(2))}{(args.Any(a => a.Contains("Polling", StringComparison.Ordinal)) ? " (polling)" : string.Empty)}: "
+                + string.Join(", ", perProcess.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Label} {p.Ticks / (double)ticksPerSecond * 60.0 / seconds:F3}"))) + " CPU s/min");
+            long total = after.Sum(p => p.Value.Ticks - (before.TryGetValue(p.Key, out var b) ? b.Ticks : 0));
+            return total / (double)ticksPerSecond * 60.0 / seconds;
         }
         finally
         {
@@ -163,8 +172,8 @@ public static class ScaleBenchmark
         throw new TimeoutException($"no '{name}' event #{occurrence} in {file}");
     }
 
-    /// <summary>The summed user and system CPU ticks of a process and all its live descendants.</summary>
-    private static long TreeTicks(int root)
+    /// <summary>The user and system CPU ticks of a process and each of its live descendants, with what each runs (its first .dll argument, or its program).</summary>
+    private static Dictionary<int, (string Label, long Ticks)> TreeTicks(int root)
     {
         var children = new Dictionary<int, List<int>>();
         var ticks = new Dictionary<int, long>();
@@ -193,20 +202,34 @@ public static class ScaleBenchmark
             }
         }
 
-        long total = 0;
+        var tree = new Dictionary<int, (string, long)>();
         var pending = new Stack<int>();
         pending.Push(root);
         while (pending.Count > 0)
         {
             int pid = pending.Pop();
-            total += ticks.GetValueOrDefault(pid);
+            tree[pid] = (Label(pid), ticks.GetValueOrDefault(pid));
             foreach (int child in children.GetValueOrDefault(pid) ?? new List<int>())
             {
                 pending.Push(child);
             }
         }
 
-        return total;
+        return tree;
+    }
+
+    private static string Label(int pid)
+    {
+        try
+        {
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            string? dll = argv.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.OrdinalIgnoreCase));
+            return dll is not null ? Path.GetFileNameWithoutExtension(dll) : argv.Length > 1 && argv[0].EndsWith("dotnet", StringComparison.Ordinal) ? $"dotnet {argv[1]}" : Path.GetFileName(argv.FirstOrDefault() ?? "?");
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private static void WaitForAnswer(int port, TimeSpan timeout)
