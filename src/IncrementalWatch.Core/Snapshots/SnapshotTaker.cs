@@ -11,9 +11,9 @@ public sealed record SnapshotStats(int Inputs, int Hashed, int Reused, long Hash
 public sealed record UnreadableInput(string Path, string Reason);
 
 /// <summary>The outcome of <see cref="SnapshotTaker.Take"/>.</summary>
-/// <param name="InputFacts">The facts of each input, in the order of the inputs given.</param>
+/// <param name="InputFacts">The facts of each input, in the order of the inputs given (an array: an interface over a struct of this assembly would be JIT-compiled in every fresh MSBuild node).</param>
 /// <param name="FactsTrusted">True when every input was examined and its facts are trusted (change time and file id known), so a stat digest can stand for the section (racy inputs are listed with it).</param>
-public sealed record TakenSnapshot(SnapshotSection Section, SnapshotStats Stats, IReadOnlyList<UnreadableInput> Unreadable, IReadOnlyList<FileFacts> InputFacts, bool FactsTrusted);
+public sealed record TakenSnapshot(SnapshotSection Section, SnapshotStats Stats, IReadOnlyList<UnreadableInput> Unreadable, FileFacts[] InputFacts, bool FactsTrusted);
 
 /// <summary>
 /// Takes a section's snapshot. A file whose stat facts match the previous snapshot, whose facts

@@ -123,9 +123,15 @@ public static class SnapshotUpdater
 
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         string sectionName = SectionName(request.Step);
-        var recorded = loaded is not null
-            ? loaded.Digests.GetValueOrDefault(sectionName)
-            : SnapshotFile.ReadDigest(request.SnapshotPath, sectionName);
+        SectionDigest? recorded = null;
+        if (loaded is null)
+        {
+            recorded = SnapshotFile.ReadDigest(request.SnapshotPath, sectionName);
+        }
+        else if (loaded.Digests.TryGetValue(sectionName, out var kept))
+        {
+            recorded = kept;
+        }
         if (recorded is null || StatDigest.Current(request.Inputs, digestProperties) != recorded.Stat)
         {
             return false;

@@ -16,7 +16,7 @@ public sealed record SectionDigest(ContentHash Stat, ContentHash Fingerprint, IR
     public bool Equals(SectionDigest? other) =>
         other is not null && Stat == other.Stat && Fingerprint == other.Fingerprint && Racy.SequenceEqual(other.Racy);
 
-    public override int GetHashCode() => HashCode.Combine(Stat, Fingerprint, Racy.Count);
+    public override int GetHashCode() => Stat.GetHashCode() ^ Fingerprint.GetHashCode() ^ Racy.Count;
 }
 
 /// <summary>An input that was racy when its section was recorded, and the content it had.</summary>
@@ -33,7 +33,7 @@ public sealed record RacyInput(string Path, ContentHash Hash);
 public static class StatDigest
 {
     /// <summary>The digest over <paramref name="facts"/>, one per input, as already read.</summary>
-    public static ContentHash Of(IReadOnlyList<InputSpec> inputs, IReadOnlyList<FileFacts> facts, IReadOnlyDictionary<string, string> properties)
+    public static ContentHash Of(IReadOnlyList<InputSpec> inputs, FileFacts[] facts, IReadOnlyDictionary<string, string> properties)
     {
         var text = new StringBuilder(inputs.Count * 160);
         for (int i = 0; i < inputs.Count; i++)
