@@ -197,8 +197,22 @@ public sealed class WatchRun : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>Waits (bounded) for `dotnet build -t:Watch` to exit.</summary>
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit((int)timeout.TotalMilliseconds);
+    /// <summary>
+    /// Waits (bounded) for `dotnet build -t:Watch` to exit and for its output to be read to the
+    /// end: a timed wait returns at exit, before the last lines ("watch: stopping", "Build
+    /// succeeded") have reached <see cref="Output"/>; the untimed one waits for the end of the
+    /// redirected output, bounded here in case a process that inherited it lives on.
+    /// </summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit((int)timeout.TotalMilliseconds))
+        {
+            return false;
+        }
+
+        Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(10));
+        return true;
+    }
 
     public void Kill() => _process.Kill(entireProcessTree: true);
 
