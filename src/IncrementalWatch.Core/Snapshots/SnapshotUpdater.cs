@@ -132,6 +132,7 @@ public static class SnapshotUpdater
         {
             recorded = kept;
         }
+
         if (recorded is null || StatDigest.Current(request.Inputs, digestProperties) != recorded.Stat)
         {
             return false;
