@@ -100,7 +100,12 @@ public static class SnapshotFile
         return [.. headerBytes, .. bodyBytes];
     }
 
-    public static Snapshot Parse(string path, byte[] bytes) => ParseBody(path, Encoding.UTF8.GetString(CheckedBody(path, bytes)));
+    public static Snapshot Parse(string path, byte[] bytes)
+    {
+        var body = CheckedBody(path, bytes);
+        var digests = LeadingDigests(ref body, out int digestLines) ?? throw Corrupt(path, "a section digest line is damaged");
+        return ParseBody(path, Encoding.UTF8.GetString(body), digests, firstLine: 3 + digestLines);
+    }
 
     /// <summary>
     /// The recorded stat digest of one section, read without parsing the entries (the header and
@@ -112,55 +117,72 @@ public static class SnapshotFile
         try
         {
             var body = CheckedBody(path, File.ReadAllBytes(path));
-            SectionDigest? found = null;
-            var racy = new List<RacyInput>();
-            while (body.StartsWith("digest\t"u8) || body.StartsWith("racy\t"u8))
-            {
-                int newline = body.IndexOf((byte)'\n');
-                if (newline < 0)
-                {
-                    return null;
-                }
-
-                string[] fields = Encoding.UTF8.GetString(body[..newline]).Split('\t');
-                body = body[(newline + 1)..];
-                if (fields.Length != 4 || Unescape(fields[1]) != sectionName)
-                {
-                    continue;
-                }
-
-                if (fields[0] == "digest")
-                {
-                    found = ParseDigest(fields);
-                }
-                else if (ContentHash.TryParse(fields[2], out var hash))
-                {
-                    racy.Add(new RacyInput(Unescape(fields[3]), hash));
-                }
-                else
-                {
-                    return null;
-                }
-            }
-
-            return found is null ? null : found with { Racy = racy };
+            return LeadingDigests(ref body, out _) is { } digests && digests.TryGetValue(sectionName, out var digest) ? digest : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SnapshotFormatException)
         {
-        }
-
-        return null;
-    }
-
-    private static SectionDigest? ParseDigest(string[] fields)
-    {
-        if (!ContentHash.TryParse(fields[2], out var stat))
-        {
             return null;
         }
+    }
 
-        var fingerprint = ContentHash.None;
-        return fields[3] == "-" || ContentHash.TryParse(fields[3], out fingerprint) ? new SectionDigest(stat, fingerprint, []) : null;
+    /// <summary>
+    /// The "digest" and "racy" lines at the start of the body, by section; <paramref name="body"/>
+    /// is left at the first line after them. Null when one of them is damaged.
+    /// </summary>
+    private static Dictionary<string, SectionDigest>? LeadingDigests(ref ReadOnlySpan<byte> body, out int lines)
+    {
+        var digests = new Dictionary<string, SectionDigest>(StringComparer.Ordinal);
+        var racy = new Dictionary<string, List<RacyInput>>(StringComparer.Ordinal);
+        lines = 0;
+        while (body.StartsWith("digest\t"u8) || body.StartsWith("racy\t"u8))
+        {
+            int newline = body.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return null;
+            }
+
+            string[] fields = Encoding.UTF8.GetString(body[..newline]).Split('\t');
+            body = body[(newline + 1)..];
+            lines++;
+            if (fields.Length != 4 || !ContentHash.TryParse(fields[2], out var hash))
+            {
+                return null;
+            }
+
+            string section = Unescape(fields[1]);
+            if (fields[0] == "racy")
+            {
+                if (!racy.TryGetValue(section, out var list))
+                {
+                    racy[section] = list = [];
+                }
+
+                list.Add(new RacyInput(Unescape(fields[3]), hash));
+            }
+            else if (fields[3] == "-")
+            {
+                digests[section] = new SectionDigest(hash, ContentHash.None, []);
+            }
+            else if (ContentHash.TryParse(fields[3], out var fingerprint))
+            {
+                digests[section] = new SectionDigest(hash, fingerprint, []);
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        foreach (var (section, inputs) in racy)
+        {
+            if (digests.TryGetValue(section, out var digest))
+            {
+                digests[section] = digest with { Racy = inputs };
+            }
+        }
+
+        return digests;
     }
 
     /// <summary>The body after a checked header and checksum.</summary>
@@ -215,11 +237,9 @@ public static class SnapshotFile
         return body;
     }
 
-    private static Snapshot ParseBody(string path, string body)
+    private static Snapshot ParseBody(string path, string body, Dictionary<string, SectionDigest> digests, int firstLine)
     {
         var sections = new List<SnapshotSection>();
-        var digests = new Dictionary<string, SectionDigest>(StringComparer.Ordinal);
-        var racyInputs = new Dictionary<string, List<RacyInput>>(StringComparer.Ordinal);
         string? name = null;
         var entries = new List<SnapshotEntry>();
         var properties = new List<KeyValuePair<string, string>>();
@@ -239,7 +259,7 @@ public static class SnapshotFile
         // Parsed from spans: a snapshot of 10,000 inputs is read on every build, so only the
         // strings that are kept (paths, names) are allocated.
         var fields = new Range[12];
-        int lineNumber = 2;
+        int lineNumber = firstLine - 1;
         var rest = body.AsSpan();
         while (!rest.IsEmpty)
         {
@@ -267,21 +287,6 @@ public static class SnapshotFile
             {
                 properties.Add(new(Unescape(line[fields[1]].ToString()), Unescape(line[fields[2]].ToString())));
             }
-            else if (tag.SequenceEqual("digest") && count == 4 && name is null
-                && ParseDigest([string.Empty, line[fields[1]].ToString(), line[fields[2]].ToString(), line[fields[3]].ToString()]) is { } digest)
-            {
-                digests[Unescape(line[fields[1]].ToString())] = digest;
-            }
-            else if (tag.SequenceEqual("racy") && count == 4 && name is null && ContentHash.TryParse(line[fields[2]], out var racyHash))
-            {
-                string racySection = Unescape(line[fields[1]].ToString());
-                if (!racyInputs.TryGetValue(racySection, out var list))
-                {
-                    racyInputs[racySection] = list = [];
-                }
-
-                list.Add(new RacyInput(Unescape(line[fields[3]].ToString()), racyHash));
-            }
             else if (tag.SequenceEqual("section") && count == 2)
             {
                 Flush();
@@ -303,14 +308,6 @@ public static class SnapshotFile
         }
 
         Flush();
-        foreach (var (section, racy) in racyInputs)
-        {
-            if (digests.TryGetValue(section, out var digest))
-            {
-                digests[section] = digest with { Racy = racy };
-            }
-        }
-
         return new Snapshot(sections, digests);
     }
 
