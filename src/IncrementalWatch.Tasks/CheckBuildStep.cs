@@ -115,7 +115,7 @@ public sealed class CheckBuildStep : IncrementalWatchTask
         // The cost summary is for detailed logs and binlogs; skip formatting it otherwise.
         if (result.Stats is not null && !result.Failed && Log.LogsMessagesOfImportance(MessageImportance.Low))
         {
-            Report(SnapshotUpdater.Summary(request, result.Stats));
+            Report(SnapshotUpdater.Summary(request, result.Stats, result.ByDigest));
         }
 
         Fingerprint = result.Fingerprint.IsNone ? string.Empty : result.Fingerprint.ToString();

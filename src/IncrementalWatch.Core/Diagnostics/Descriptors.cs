@@ -7,8 +7,8 @@ namespace IncrementalWatch.Diagnostics;
 /// </summary>
 public static class Descriptors
 {
-    public static readonly DiagnosticDescriptor IW1000 = new("IW1000", DiagnosticSeverity.Message, "IncrementalWatch snapshot of '{0}' ({1}): {2} inputs, {3} hashed ({4} bytes), {5} unchanged by stat, {6} ms.",
-        "Cost of one step's snapshot: inputs, how many were hashed, how many were unchanged by stat, time.", Detailed: true);
+    public static readonly DiagnosticDescriptor IW1000 = new("IW1000", DiagnosticSeverity.Message, "IncrementalWatch snapshot of '{0}' ({1}): {2} inputs, {3} hashed ({4} bytes), {5} unchanged by stat, {6} ms, {7}.",
+        "Cost of one step's snapshot: inputs, how many were hashed, how many were unchanged by stat, time, and whether the stat digest decided it (a no-op step's usual way) or the inputs were checked one by one.", Detailed: true);
 
     public static readonly DiagnosticDescriptor IW1001 = new("IW1001", DiagnosticSeverity.Message, "{0}: content changed but its timestamp did not advance; {1}.",
         "An input's content changed but its timestamp did not advance (the change MSBuild alone misses); what will be redone.");

@@ -92,62 +92,84 @@ public sealed class SnapshotSection
 
     /// <summary>
     /// Compares with <paramref name="other"/> in two ways: whether the content differs (an input
-    /// added, removed or with other content, an output property changed), and how many entries
-    /// differ only in what was seen of the file (stat facts, the racy mark, bookkeeping).
+    /// added, removed or with other content, an output property changed), and which entries
+    /// differ only in what was seen of the file (stat facts, the racy mark) and which
+    /// bookkeeping properties differ. <see cref="TouchedProperty"/> is left out of it.
     /// </summary>
     /// <returns>
-    /// -1 when the content differs; otherwise the number of entries and bookkeeping properties
-    /// whose recorded facts are out of date (0: the sections are identical).
+    /// Null when the content differs; otherwise the keys of the entries and the names of the
+    /// bookkeeping properties whose recorded facts are out of date, in order (none: the sections
+    /// are identical).
     /// </returns>
-    public int StaleFactsAgainst(SnapshotSection other)
+    public List<string>? StaleAgainst(SnapshotSection other)
     {
         if (Name != other.Name || Entries.Count != other.Entries.Count)
         {
-            return -1;
+            return null;
         }
 
-        int stale = 0;
-        foreach (var (name, value) in Properties)
+        var stale = new List<string>();
+        foreach (string name in PropertyNames)
         {
-            bool same = other.Properties.TryGetValue(name, out string? theirs) && theirs == value;
-            if (!same)
+            bool same = other.Properties.TryGetValue(name, out string? theirs) && theirs == Properties[name];
+            if (!same && name != TouchedProperty)
             {
                 if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
                 {
-                    return -1;
+                    return null;
                 }
 
-                stale++;
+                stale.Add(name);
             }
         }
 
-        foreach (var name in other.Properties.Keys)
+        foreach (string name in other.PropertyNames)
         {
-            if (!Properties.ContainsKey(name))
+            if (!Properties.ContainsKey(name) && name != TouchedProperty)
             {
                 if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
                 {
-                    return -1;
+                    return null;
                 }
 
-                stale++;
+                stale.Add(name);
             }
         }
 
-        foreach (var (key, entry) in Entries)
+        foreach (string key in SortedKeys(Entries.Keys))
         {
+            var entry = Entries[key];
             if (!other.Entries.TryGetValue(key, out var theirs) || !theirs.SameContentAs(entry))
             {
-                return -1;
+                return null;
             }
 
             if (!theirs.Equals(entry))
             {
-                stale++;
+                stale.Add(key);
             }
         }
 
         return stale;
+    }
+
+    /// <summary>
+    /// Bookkeeping: a hash of which entries and bookkeeping properties had moved facts (same
+    /// content) when the section was last rewritten for that alone. See <see cref="SnapshotUpdater"/>.
+    /// </summary>
+    public const string TouchedProperty = BookkeepingPrefix + "touched";
+
+    /// <summary>This section with one more property (or another value of it).</summary>
+    public SnapshotSection WithProperty(string name, string value)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, existing) in Properties)
+        {
+            properties[key] = existing;
+        }
+
+        properties[name] = value;
+        return new SnapshotSection(Name, Entries.Values, properties);
     }
 
     /// <summary>

@@ -65,15 +65,25 @@ public static class SnapshotUpdater
             result.Diagnostics.Add(Descriptors.IW1007.Create(request.Step.ToString().ToLowerInvariant(), request.ProjectName, EverythingPhrase(request.Step)));
         }
 
-        // A file whose timestamp moved while its content stayed (a tool that rewrites the same
-        // bytes on every build) does not make the snapshot be rewritten on every build: the
-        // recorded facts stay as they were, so that file is hashed again next time (correctness
-        // does not depend on the facts being current, only on them matching). Only when many
-        // entries are out of date (a checkout touched the tree) are the facts brought up to
-        // date, to spare every later build the hashing.
-        int stale = everything ? -1 : previousSection!.StaleFactsAgainst(section);
-        bool unchanged = stale >= 0 && stale <= MaxStaleFactsKept;
-        var diff = everything ? null : unchanged ? SectionDiff.Empty : SectionDiff.Compare(previousSection!, section);
+        // A file whose timestamp moved while its content stayed (a checkout, a package folder
+        // extracted again, a tool that touches its outputs) leaves the recorded facts behind, and
+        // no later build would then match the stat digest: each would take this full path. So
+        // the facts are brought up to date, once, and the section records which entries that
+        // was for (TouchedProperty). A tool that rewrites the same bytes on every build would
+        // make that a write on every build (and verify's second build must find the package
+        // idle): when the same entries have moved again right after such a refresh, the
+        // recorded facts are kept and those files are hashed on each build instead. Correctness
+        // never depends on the facts being current, only on them matching.
+        var staleKeys = everything ? null : previousSection!.StaleAgainst(section);
+        string? touched = staleKeys is { Count: > 0 } ? ContentHash.OfText(string.Join('\n', staleKeys)).ToString() : null;
+        bool unchanged = staleKeys is not null
+            && (touched is null || (previousSection!.Properties.TryGetValue(SnapshotSection.TouchedProperty, out string? last) && last == touched));
+        if (touched is not null && !unchanged)
+        {
+            section = section.WithProperty(SnapshotSection.TouchedProperty, touched);
+        }
+
+        var diff = everything ? null : staleKeys is not null ? SectionDiff.Empty : SectionDiff.Compare(previousSection!, section);
         try
         {
             Invalidate(request, section, diff, result);
@@ -229,22 +239,20 @@ public static class SnapshotUpdater
     private static string AssetsKey(FileFacts facts) =>
         string.Create(CultureInfo.InvariantCulture, $"{facts.Length}:{facts.ModifiedNs}:{facts.ChangedNs}:{facts.Device}:{facts.FileId}");
 
-    /// <summary>Entries whose recorded stat facts may lag behind the file before the snapshot is rewritten for them alone.</summary>
-    public const int MaxStaleFactsKept = 16;
-
     private const string AssetsCacheProperty = SnapshotSection.BookkeepingPrefix + "assets";
 
     public static string SectionName(BuildStep step) => step.ToString().ToLowerInvariant();
 
     /// <summary>The IW1000 cost summary of a step, formatted only when someone logs it.</summary>
-    public static Diagnostic Summary(SnapshotRequest request, SnapshotStats stats) => Descriptors.IW1000.Create(
+    public static Diagnostic Summary(SnapshotRequest request, SnapshotStats stats, bool byDigest) => Descriptors.IW1000.Create(
         request.ProjectName,
         SectionName(request.Step),
         stats.Inputs,
         stats.Hashed,
         stats.HashedBytes,
         stats.Reused,
-        ((long)stats.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        ((long)stats.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+        byDigest ? "by the stat digest" : "input by input");
 
     private static Snapshot? LoadPrevious(string path, SnapshotResult result, out bool unusable)
     {

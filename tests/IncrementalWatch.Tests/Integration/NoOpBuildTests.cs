@@ -6,7 +6,8 @@ namespace IncrementalWatch.Tests.Integration;
 
 /// <summary>
 /// A second build with no change does no real work: shown from the binary log, and the
-/// snapshot files are not rewritten.
+/// snapshot files are not rewritten. Every step of it is decided by the stat digest, also
+/// after a file was touched without a content change (once that build brought the facts up to date).
 /// </summary>
 public sealed class NoOpBuildTests(ITestOutputHelper output)
 {
@@ -58,6 +59,23 @@ public sealed class NoOpBuildTests(ITestOutputHelper output)
         // And the snapshot is a whole, current-format file with all three steps.
         var snapshot = SnapshotFile.Load(ws.PathOf(watched[0]))!;
         Assert.Equal(["compile", "copy", "resources"], snapshot.Sections.Keys);
+        AssertEveryStepByDigest(messages);
+
+        // A source touched with its content kept (a checkout, an editor saving unchanged text):
+        // MSBuild compiles again by its timestamp, the package finds nothing changed and brings
+        // the recorded facts up to date, so the next no-op build is decided by the digest again.
+        File.SetLastWriteTimeUtc(ws.PathOf("Lib/LibCode.cs"), DateTime.UtcNow);
+        var touched = ws.BuildOk();
+        Assert.DoesNotMatch(@"IW100[1-8]", touched.Output);
+        ws.BuildOk();
+        AssertEveryStepByDigest(new Binlog(ws.LastBinlog!).Messages().ToList());
         ws.Pass();
+    }
+
+    private static void AssertEveryStepByDigest(List<string> messages)
+    {
+        var summaries = messages.Where(m => m.Contains("IncrementalWatch snapshot of ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, summaries.Count);
+        Assert.All(summaries, m => Assert.EndsWith("by the stat digest.", m));
     }
 }
