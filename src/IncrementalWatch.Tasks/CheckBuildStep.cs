@@ -9,7 +9,13 @@ namespace IncrementalWatch.Tasks;
 /// folder): snapshots the step's inputs by content, compares with the previous snapshot, and
 /// invalidates exactly the stale work so MSBuild redoes it.
 /// </summary>
-public sealed class CheckBuildStep : IncrementalWatchTask
+/// <remarks>
+/// It runs up to three times in every project of every build, so it takes its parameters
+/// through <see cref="IGeneratedTask"/>: MSBuild then calls <see cref="SetPropertyValue"/>
+/// instead of setting each property by reflection, whose invoke stubs (two for each parameter)
+/// every fresh MSBuild node would otherwise emit and JIT-compile before the first check.
+/// </remarks>
+public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
 {
     /// <summary>Resources, Compile or Copy.</summary>
     [Required]
@@ -75,6 +81,55 @@ public sealed class CheckBuildStep : IncrementalWatchTask
     /// <summary>Stale outputs removed so the step redoes them.</summary>
     [Output]
     public ITaskItem[] RemovedOutputs { get; private set; } = [];
+
+    /// <summary>Sets a parameter by name; MSBuild has already converted the value to the property's type.</summary>
+    public void SetPropertyValue(TaskPropertyInfo property, object value)
+    {
+        switch (property.Name)
+        {
+            case nameof(Step): Step = (string)value; break;
+            case nameof(ProjectName): ProjectName = (string)value; break;
+            case nameof(ProjectDirectory): ProjectDirectory = (string?)value; break;
+            case nameof(SnapshotFile): SnapshotFile = (string)value; break;
+            case nameof(Inputs): Inputs = (ITaskItem[])value; break;
+            case nameof(Sources): Sources = (ITaskItem[])value; break;
+            case nameof(EmbeddedResources): EmbeddedResources = (ITaskItem[])value; break;
+            case nameof(References): References = (ITaskItem[])value; break;
+            case nameof(Analyzers): Analyzers = (ITaskItem[])value; break;
+            case nameof(AdditionalFiles): AdditionalFiles = (ITaskItem[])value; break;
+            case nameof(AnalyzerConfigFiles): AnalyzerConfigFiles = (ITaskItem[])value; break;
+            case nameof(Imports): Imports = (ITaskItem[])value; break;
+            case nameof(ExtraInputs): ExtraInputs = (ITaskItem[])value; break;
+            case nameof(Properties): Properties = (ITaskItem[])value; break;
+            case nameof(CompileStampFile): CompileStampFile = (string?)value; break;
+            case nameof(AssetsFile): AssetsFile = (string?)value; break;
+            default: throw new ArgumentException($"{nameof(CheckBuildStep)} has no settable parameter '{property.Name}'.", nameof(property));
+        }
+    }
+
+    /// <summary>Reads a parameter by name: MSBuild reads the outputs this way.</summary>
+    public object? GetPropertyValue(TaskPropertyInfo property) => property.Name switch
+    {
+        nameof(Fingerprint) => Fingerprint,
+        nameof(RemovedOutputs) => RemovedOutputs,
+        nameof(Step) => Step,
+        nameof(ProjectName) => ProjectName,
+        nameof(ProjectDirectory) => ProjectDirectory,
+        nameof(SnapshotFile) => SnapshotFile,
+        nameof(Inputs) => Inputs,
+        nameof(Sources) => Sources,
+        nameof(EmbeddedResources) => EmbeddedResources,
+        nameof(References) => References,
+        nameof(Analyzers) => Analyzers,
+        nameof(AdditionalFiles) => AdditionalFiles,
+        nameof(AnalyzerConfigFiles) => AnalyzerConfigFiles,
+        nameof(Imports) => Imports,
+        nameof(ExtraInputs) => ExtraInputs,
+        nameof(Properties) => Properties,
+        nameof(CompileStampFile) => CompileStampFile,
+        nameof(AssetsFile) => AssetsFile,
+        _ => throw new ArgumentException($"{nameof(CheckBuildStep)} has no parameter '{property.Name}'.", nameof(property)),
+    };
 
     protected override void ExecuteCore()
     {

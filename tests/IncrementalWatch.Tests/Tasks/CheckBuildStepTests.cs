@@ -97,6 +97,39 @@ public sealed class CheckBuildStepTests
         Assert.Contains("{0}{1}.cs", Assert.Single(engine.Errors).Message);
     }
 
+    /// <summary>
+    /// MSBuild sets the parameters of a task that is an IGeneratedTask through it, with the
+    /// parameter list it reads from the task's properties: every property must go through it,
+    /// both ways, or a parameter the targets pass would fail the build.
+    /// </summary>
+    [Fact]
+    public void Every_parameter_is_set_and_read_through_IGeneratedTask()
+    {
+        var properties = typeof(CheckBuildStep).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly);
+        Assert.True(properties.Length >= 18);
+        IGeneratedTask task = new CheckBuildStep();
+        foreach (var property in properties)
+        {
+            bool output = property.GetCustomAttributes(typeof(OutputAttribute), false).Length > 0;
+            var info = new TaskPropertyInfo(property.Name, property.PropertyType, output, required: false);
+            object value = property.PropertyType == typeof(string) ? "value of " + property.Name : new ITaskItem[] { new TaskItem(property.Name) };
+            if (property.SetMethod is { IsPublic: true })
+            {
+                task.SetPropertyValue(info, value);
+                Assert.Same(value, property.GetValue(task));
+            }
+            else
+            {
+                Assert.True(output, $"{property.Name} is neither settable nor an output");
+                Assert.Throws<ArgumentException>(() => task.SetPropertyValue(info, value));
+            }
+
+            Assert.Same(property.GetValue(task), task.GetPropertyValue(info));
+        }
+
+        Assert.Throws<ArgumentException>(() => task.SetPropertyValue(new TaskPropertyInfo("NoSuchParameter", typeof(string), false, false), "x"));
+    }
+
     private static CheckBuildStep CompileStep(FakeBuildEngine engine, Support.TempDirectory dir, params ITaskItem[] inputs) => new()
     {
         BuildEngine = engine,
