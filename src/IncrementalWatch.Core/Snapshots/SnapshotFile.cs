@@ -18,6 +18,9 @@ public static class SnapshotFile
     /// </summary>
     public const int CurrentFormat = 3;
 
+    /// <summary>How the targets name a project's snapshot file (obj/.../Project.csproj.iwsnapshot).</summary>
+    public const string Extension = ".iwsnapshot";
+
     private const string Magic = "IWSNAP";
 
     /// <summary>Loads the snapshot at <paramref name="path"/>, or null when there is none.</summary>

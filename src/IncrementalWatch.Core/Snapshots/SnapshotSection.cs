@@ -92,84 +92,62 @@ public sealed class SnapshotSection
 
     /// <summary>
     /// Compares with <paramref name="other"/> in two ways: whether the content differs (an input
-    /// added, removed or with other content, an output property changed), and which entries
-    /// differ only in what was seen of the file (stat facts, the racy mark) and which
-    /// bookkeeping properties differ. <see cref="TouchedProperty"/> is left out of it.
+    /// added, removed or with other content, an output property changed), and how many entries
+    /// differ only in what was seen of the file (stat facts, the racy mark, bookkeeping).
     /// </summary>
     /// <returns>
-    /// Null when the content differs; otherwise the keys of the entries and the names of the
-    /// bookkeeping properties whose recorded facts are out of date, in order (none: the sections
-    /// are identical).
+    /// -1 when the content differs; otherwise the number of entries and bookkeeping properties
+    /// whose recorded facts are out of date (0: the sections are identical).
     /// </returns>
-    public List<string>? StaleAgainst(SnapshotSection other)
+    public int StaleFactsAgainst(SnapshotSection other)
     {
         if (Name != other.Name || Entries.Count != other.Entries.Count)
         {
-            return null;
+            return -1;
         }
 
-        var stale = new List<string>();
-        foreach (string name in PropertyNames)
+        int stale = 0;
+        foreach (var (name, value) in Properties)
         {
-            bool same = other.Properties.TryGetValue(name, out string? theirs) && theirs == Properties[name];
-            if (!same && name != TouchedProperty)
+            bool same = other.Properties.TryGetValue(name, out string? theirs) && theirs == value;
+            if (!same)
             {
                 if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
                 {
-                    return null;
+                    return -1;
                 }
 
-                stale.Add(name);
+                stale++;
             }
         }
 
-        foreach (string name in other.PropertyNames)
+        foreach (var name in other.Properties.Keys)
         {
-            if (!Properties.ContainsKey(name) && name != TouchedProperty)
+            if (!Properties.ContainsKey(name))
             {
                 if (!name.StartsWith(BookkeepingPrefix, StringComparison.Ordinal))
                 {
-                    return null;
+                    return -1;
                 }
 
-                stale.Add(name);
+                stale++;
             }
         }
 
-        foreach (string key in SortedKeys(Entries.Keys))
+        foreach (var (key, entry) in Entries)
         {
-            var entry = Entries[key];
             if (!other.Entries.TryGetValue(key, out var theirs) || !theirs.SameContentAs(entry))
             {
-                return null;
+                return -1;
             }
 
             if (!theirs.Equals(entry))
             {
-                stale.Add(key);
+                stale++;
             }
         }
 
         return stale;
-    }
-
-    /// <summary>
-    /// Bookkeeping: a hash of which entries and bookkeeping properties had moved facts (same
-    /// content) when the section was last rewritten for that alone. See <see cref="SnapshotUpdater"/>.
-    /// </summary>
-    public const string TouchedProperty = BookkeepingPrefix + "touched";
-
-    /// <summary>This section with one more property (or another value of it).</summary>
-    public SnapshotSection WithProperty(string name, string value)
-    {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, existing) in Properties)
-        {
-            properties[key] = existing;
-        }
-
-        properties[name] = value;
-        return new SnapshotSection(Name, Entries.Values, properties);
     }
 
     /// <summary>

@@ -66,24 +66,14 @@ public static class SnapshotUpdater
         }
 
         // A file whose timestamp moved while its content stayed (a checkout, a package folder
-        // extracted again, a tool that touches its outputs) leaves the recorded facts behind, and
-        // no later build would then match the stat digest: each would take this full path. So
-        // the facts are brought up to date, once, and the section records which entries that
-        // was for (TouchedProperty). A tool that rewrites the same bytes on every build would
-        // make that a write on every build (and verify's second build must find the package
-        // idle): when the same entries have moved again right after such a refresh, the
-        // recorded facts are kept and those files are hashed on each build instead. Correctness
-        // never depends on the facts being current, only on them matching.
-        var staleKeys = everything ? null : previousSection!.StaleAgainst(section);
-        string? touched = staleKeys is { Count: > 0 } ? ContentHash.OfText(string.Join('\n', staleKeys)).ToString() : null;
-        bool unchanged = staleKeys is not null
-            && (touched is null || (previousSection!.Properties.TryGetValue(SnapshotSection.TouchedProperty, out string? last) && last == touched));
-        if (touched is not null && !unchanged)
-        {
-            section = section.WithProperty(SnapshotSection.TouchedProperty, touched);
-        }
-
-        var diff = everything ? null : staleKeys is not null ? SectionDiff.Empty : SectionDiff.Compare(previousSection!, section);
+        // extracted again, a tool that touches its outputs) gets its recorded facts brought up
+        // to date, with no invalidation: kept behind, they would never match the stat digest
+        // again, and every later no-op build would take this full path. A tool that rewrites
+        // the same bytes on every build makes that a snapshot write on every build (which
+        // verification does not count as work: the snapshot is the package's own record).
+        int stale = everything ? -1 : previousSection!.StaleFactsAgainst(section);
+        bool unchanged = stale == 0;
+        var diff = everything ? null : stale >= 0 ? SectionDiff.Empty : SectionDiff.Compare(previousSection!, section);
         try
         {
             Invalidate(request, section, diff, result);

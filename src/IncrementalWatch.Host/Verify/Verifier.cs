@@ -138,8 +138,12 @@ public sealed class Verifier
                 return;
             }
 
+            // The package's own snapshot is left out: it is the package's record of what it saw,
+            // no build output, and it is rewritten when a file's timestamp moved with its content
+            // kept (the tool that moved it, if it does so on every build, is what gets named).
             changed = TreeState.Capture(folders, NeverInputs.FromList(_request.NeverInputFolders)).ChangedSince(before)
                 .Where(f => !f.StartsWith(Path.GetFullPath(_request.ReportDirectory), PathComparison.Comparison))
+                .Where(f => !f.EndsWith(SnapshotFile.Extension, PathComparison.Comparison))
                 .ToList();
         }
 

@@ -62,6 +62,33 @@ public sealed class VerifyTests(ITestOutputHelper output)
         ws.Pass();
     }
 
+    /// <summary>
+    /// A target that touches an input on every build (content kept) is named; the package,
+    /// which refreshes its snapshot's facts for that file in the second build, is not.
+    /// </summary>
+    [Fact]
+    public void A_target_that_touches_an_input_on_every_build_is_named_and_the_package_is_not()
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        FileEdits.Replace(ws.PathOf("App/App.csproj"), "</Project>", """
+              <Target Name="TouchDataEveryBuild" BeforeTargets="BeforeBuild">
+                <Touch Files="app-data.txt" />
+              </Target>
+            </Project>
+            """);
+        var verify = Verify(ws);
+
+        Assert.False(verify.Succeeded);
+        Assert.Contains("error IW3203: App: target TouchDataEveryBuild of your repository (" + ws.PathOf("App/App.csproj") + ")", verify.Output);
+        Assert.DoesNotContain("_IncrementalWatch", verify.Output);
+        Assert.DoesNotContain(".iwsnapshot", verify.Output);
+
+        var allowed = Verify(ws, "-p:IncrementalWatchAllowedTargets=TouchDataEveryBuild");
+        Assert.True(allowed.Succeeded, TestWorkspace.Tail(allowed.Output));
+        Assert.DoesNotContain("_IncrementalWatch", allowed.Output);
+        ws.Pass();
+    }
+
     [Fact]
     public void Outputs_built_from_other_content_are_caught_an_old_timestamp_edit_and_a_restored_stale_cache()
     {
