@@ -191,7 +191,10 @@ public static class SnapshotFile
     /// <summary>The body after a checked header and checksum.</summary>
     private static ReadOnlySpan<byte> CheckedBody(string path, byte[] bytes)
     {
-        int firstNewline = Array.IndexOf(bytes, (byte)'\n');
+        // Read-only span searches, which the runtime's own precompiled code already holds;
+        // Array.IndexOf<byte> would be JIT-compiled in every fresh MSBuild node.
+        ReadOnlySpan<byte> all = bytes;
+        int firstNewline = all.IndexOf((byte)'\n');
         if (firstNewline < 0)
         {
             throw Corrupt(path, "no header line (the file is empty or truncated)");
@@ -219,7 +222,8 @@ public static class SnapshotFile
             throw Corrupt(path, $"format {format} is not a known format");
         }
 
-        int secondNewline = Array.IndexOf(bytes, (byte)'\n', firstNewline + 1);
+        int secondNewline = all[(firstNewline + 1)..].IndexOf((byte)'\n');
+        secondNewline = secondNewline < 0 ? -1 : secondNewline + firstNewline + 1;
         if (secondNewline < 0)
         {
             throw Corrupt(path, "no checksum line (the file is truncated)");
