@@ -9,9 +9,9 @@ namespace IncrementalWatch.Benchmarks;
 /// </summary>
 public static class NoOpBuildBenchmark
 {
-    private sealed record Tree(string Label, string[] WithArgs, string[] WithoutArgs);
+    private sealed record Tree(string Label, string[] WithArgs, string[] WithoutArgs, int Runs);
 
-    public static void Run(string repoRoot, string workDirectory, int runs)
+    public static void Run(string repoRoot, string workDirectory, int runs, int repoRuns)
     {
         string feed = Path.Combine(workDirectory, "feed");
         string packages = Path.Combine(workDirectory, "nuget-packages");
@@ -24,13 +24,13 @@ public static class NoOpBuildBenchmark
             string without = Path.Combine(workDirectory, "workspace-without");
             BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), with, feed);
             BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), without, feed);
-            trees.Add(new("testassets/Workspace (App -> Lib), `dotnet build App`", ["build", Path.Combine(with, "App"), withVersion], ["build", Path.Combine(without, "App")]));
+            trees.Add(new("testassets/Workspace (App -> Lib), `dotnet build App`", ["build", Path.Combine(with, "App"), withVersion], ["build", Path.Combine(without, "App")], runs));
         }
 
         {
             string with = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-with"), feed);
             string without = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-without"), feed);
-            trees.Add(new("generated 20-project repository (libraries, a multi-targeted one, 5 xunit test projects, a Razor Pages app), `dotnet build Repo.slnx`", ["build", with, withVersion], ["build", without]));
+            trees.Add(new("generated 20-project repository (libraries, a multi-targeted one, 5 xunit test projects, a Razor Pages app), `dotnet build Repo.slnx`", ["build", with, withVersion], ["build", without], repoRuns));
         }
 
         string asSet = Environment.GetEnvironmentVariable("UseSharedCompilation") is { Length: > 0 } value ? $"UseSharedCompilation={value} (as set)" : "UseSharedCompilation unset (as set)";
@@ -51,7 +51,7 @@ public static class NoOpBuildBenchmark
                     results.Add(Measure.Compare(
                         $"with the package, {restoreLabel}, {label}", () => Dotnet(repoRoot, packages, server, [.. tree.WithArgs, .. restoreArgs]),
                         "without it", () => Dotnet(repoRoot, packages, server, [.. tree.WithoutArgs, .. restoreArgs]),
-                        runs));
+                        tree.Runs));
                 }
             }
 
@@ -78,7 +78,7 @@ public static class NoOpBuildBenchmark
             }
 
             Console.WriteLine();
-            Console.WriteLine($"{tree.Label}: no-op builds, {runs} runs each, alternating");
+            Console.WriteLine($"{tree.Label}: no-op builds, {tree.Runs} runs each, alternating");
             Console.WriteLine(Measure.TableHeader);
             results.ForEach(Console.WriteLine);
             Console.WriteLine($"IncrementalWatch targets inside a --no-restore no-op build (binlog, median of 5): {Measure.Median(shares):F1} ms of {Measure.Median(totals):F0} ms summed target time ({Measure.Median(shares) / Measure.Median(totals):P1})");
