@@ -53,6 +53,18 @@ if (mode == "tasks")
     return 0;
 }
 
+if (mode == "evals")
+{
+    // dotnet run ... -- evals BINLOG: each project evaluation in a build, with its time.
+    var build = Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(args[1]);
+    foreach (var e in build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.ProjectEvaluation>(_ => true))
+    {
+        Console.WriteLine($"{e.Duration.TotalMilliseconds,7:F1} ms {e.Name} {e.EvaluationText}");
+    }
+
+    return 0;
+}
+
 if (mode == "scale")
 {
     // Idle cost and detection latency with a big node_modules: 30,000 and 300,000 files.
