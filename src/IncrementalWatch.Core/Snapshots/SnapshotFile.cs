@@ -222,12 +222,13 @@ public static class SnapshotFile
             throw Corrupt(path, $"format {format} is not a known format");
         }
 
-        int secondNewline = all[(firstNewline + 1)..].IndexOf((byte)'\n');
-        secondNewline = secondNewline < 0 ? -1 : secondNewline + firstNewline + 1;
-        if (secondNewline < 0)
+        int sumLength = all[(firstNewline + 1)..].IndexOf((byte)'\n');
+        if (sumLength < 0)
         {
             throw Corrupt(path, "no checksum line (the file is truncated)");
         }
+
+        int secondNewline = firstNewline + 1 + sumLength;
 
         string sumLine = Encoding.ASCII.GetString(bytes, firstNewline + 1, secondNewline - firstNewline - 1);
         if (!sumLine.StartsWith("sum ", StringComparison.Ordinal) || !ContentHash.TryParse(sumLine.AsSpan(4), out var expected))
