@@ -71,6 +71,17 @@ public abstract class RealShapeStaleTests(bool withPackage, ITestOutputHelper ou
             }
         }
 
+        if (withPackage)
+        {
+            // The build after the rebuilds has nothing to do: every step of every project and
+            // target framework (both of Text, its satellite resources, the pages, the tests) is
+            // decided by the stat digest, as on a real multi-targeted library (Markdig).
+            ws.BuildOk("Shapes.slnx");
+            var summaries = new Binlog(ws.LastBinlog!).Messages().Where(m => m.Contains("IncrementalWatch snapshot of ", StringComparison.Ordinal)).ToList();
+            Assert.Equal(Frameworks.Length, summaries.Count(m => m.Contains("snapshot of 'Text' (compile)", StringComparison.Ordinal)));
+            Assert.All(summaries, m => Assert.EndsWith("by the stat digest.", m));
+        }
+
         ws.Pass();
     }
 
