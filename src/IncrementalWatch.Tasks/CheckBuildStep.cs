@@ -1,3 +1,4 @@
+using IncrementalWatch.FileSystem;
 using IncrementalWatch.Snapshots;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -74,6 +75,12 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
     /// <summary>For Compile: project.assets.json, for the resolved package versions.</summary>
     public string? AssetsFile { get; set; }
 
+    /// <summary>
+    /// Folders no build step writes (the NuGet package folders, the SDK's targeting packs): the
+    /// facts of inputs there are read once per build and node, not once per project.
+    /// </summary>
+    public string[] SharedInputFolders { get; set; } = [];
+
     /// <summary>The step's content fingerprint (hex), for tools and CI cache keys.</summary>
     [Output]
     public string Fingerprint { get; private set; } = string.Empty;
@@ -103,6 +110,7 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
             case nameof(Properties): Properties = (ITaskItem[])value; break;
             case nameof(CompileStampFile): CompileStampFile = (string?)value; break;
             case nameof(AssetsFile): AssetsFile = (string?)value; break;
+            case nameof(SharedInputFolders): SharedInputFolders = (string[])value; break;
             default: throw new ArgumentException($"{nameof(CheckBuildStep)} has no settable parameter '{property.Name}'.", nameof(property));
         }
     }
@@ -128,6 +136,7 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
         nameof(Properties) => Properties,
         nameof(CompileStampFile) => CompileStampFile,
         nameof(AssetsFile) => AssetsFile,
+        nameof(SharedInputFolders) => SharedInputFolders,
         _ => throw new ArgumentException($"{nameof(CheckBuildStep)} has no parameter '{property.Name}'.", nameof(property)),
     };
 
@@ -149,12 +158,12 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
             properties[SnapshotSection.ProjectDirectoryProperty] = Path.TrimEndingDirectorySeparator(Path.GetFullPath(ProjectDirectory));
         }
 
-        var request = new SnapshotRequest(ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile);
-
-        // The snapshot is parsed once per build, not once per step (as sourcelink keeps its
-        // repository state with RegisterTaskObject).
-        string cacheKey = "IncrementalWatch.Snapshot:" + SnapshotFile;
+        // The snapshot is parsed once per build, not once per step, and the facts of inputs in
+        // shared folders are read once per build (as sourcelink keeps its repository state with
+        // RegisterTaskObject).
         var engine = BuildEngine as IBuildEngine4;
+        var request = new SnapshotRequest(ProjectName, SnapshotFile, step, inputs, properties, CompileStampFile, AssetsFile, SharedFacts(engine));
+        string cacheKey = "IncrementalWatch.Snapshot:" + SnapshotFile;
         var loaded = engine?.GetRegisteredTaskObject(cacheKey, RegisteredTaskObjectLifetime.Build) as LoadedSnapshot;
         var result = SnapshotUpdater.Run(request, loaded);
         if (engine is not null && result.Loaded is not null)
@@ -175,5 +184,23 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
 
         Fingerprint = result.Fingerprint.IsNone ? string.Empty : result.Fingerprint.ToString();
         RemovedOutputs = result.RemovedOutputs.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
+    }
+
+    private SharedInputFacts? SharedFacts(IBuildEngine4? engine)
+    {
+        if (SharedInputFolders.Length == 0)
+        {
+            return null;
+        }
+
+        string key = SharedInputFacts.KeyFor(SharedInputFolders);
+        if (engine?.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is SharedInputFacts kept)
+        {
+            return kept;
+        }
+
+        var shared = new SharedInputFacts(SharedInputFolders);
+        engine?.RegisterTaskObject(key, shared, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
+        return shared;
     }
 }

@@ -8,6 +8,7 @@ namespace IncrementalWatch.Snapshots;
 /// <param name="Properties">Properties that shape the step's outputs.</param>
 /// <param name="CompileStampPath">For <see cref="BuildStep.Compile"/>: the file CoreCompile lists as an input.</param>
 /// <param name="AssetsFile">For <see cref="BuildStep.Compile"/>: project.assets.json, whose resolved package versions count as properties.</param>
+/// <param name="SharedFacts">Facts of inputs in folders no build step writes, kept for this build; used only to check the stat digest.</param>
 public sealed record SnapshotRequest(
     string ProjectName,
     string SnapshotPath,
@@ -15,4 +16,5 @@ public sealed record SnapshotRequest(
     IReadOnlyList<InputSpec> Inputs,
     IReadOnlyDictionary<string, string> Properties,
     string? CompileStampPath = null,
-    string? AssetsFile = null);
+    string? AssetsFile = null,
+    IncrementalWatch.FileSystem.SharedInputFacts? SharedFacts = null);

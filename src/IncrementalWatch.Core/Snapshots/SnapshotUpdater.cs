@@ -133,7 +133,7 @@ public static class SnapshotUpdater
             recorded = kept;
         }
 
-        if (recorded is null || StatDigest.Current(request.Inputs, digestProperties) != recorded.Stat)
+        if (recorded is null || StatDigest.Current(request.Inputs, digestProperties, request.SharedFacts) != recorded.Stat)
         {
             return false;
         }

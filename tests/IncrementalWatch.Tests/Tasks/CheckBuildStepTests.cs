@@ -106,13 +106,15 @@ public sealed class CheckBuildStepTests
     public void Every_parameter_is_set_and_read_through_IGeneratedTask()
     {
         var properties = typeof(CheckBuildStep).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly);
-        Assert.True(properties.Length >= 18);
+        Assert.True(properties.Length >= 19);
         IGeneratedTask task = new CheckBuildStep();
         foreach (var property in properties)
         {
             bool output = property.GetCustomAttributes(typeof(OutputAttribute), false).Length > 0;
             var info = new TaskPropertyInfo(property.Name, property.PropertyType, output, required: false);
-            object value = property.PropertyType == typeof(string) ? "value of " + property.Name : new ITaskItem[] { new TaskItem(property.Name) };
+            object value = property.PropertyType == typeof(string) ? "value of " + property.Name
+                : property.PropertyType == typeof(string[]) ? new[] { "value of " + property.Name }
+                : new ITaskItem[] { new TaskItem(property.Name) };
             if (property.SetMethod is { IsPublic: true })
             {
                 task.SetPropertyValue(info, value);
