@@ -133,11 +133,11 @@ public static class SnapshotTaker
                 Interlocked.Add(ref hashedBytes, facts.Length);
                 Interlocked.Increment(ref hashed);
 
-                // A racy entry that checks out unchanged loses its mark once its times have
-                // settled (older than the window now): a later write cannot share their tick.
-                // That costs one snapshot write; kept, the mark would cost a re-hash of the
-                // file on every build (on markdig, 547 KB of generated tests per no-op build).
-                examined[index] = new Examined(facts, hash, IsRacy(facts, examinedNs));
+                // A racy entry that checks out unchanged stays marked: clearing the mark would
+                // rewrite the snapshot on a build where nothing changed. It costs one re-hash
+                // of that file per build until the section changes for another reason.
+                bool stillRacy = before is not null && before.Racy && before.Facts == facts && before.Hash == hash;
+                examined[index] = new Examined(facts, hash, IsRacy(facts, examinedNs) || stillRacy);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

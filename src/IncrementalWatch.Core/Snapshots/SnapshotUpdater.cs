@@ -139,17 +139,14 @@ public static class SnapshotUpdater
         }
 
         // Inputs racy when recorded may have changed without their facts showing it: read them.
-        // One whose times have settled since goes to the full path, once, which records it
-        // unmarked, so later no-op steps need not read it again.
         long hashedBytes = 0;
-        long nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         foreach (var racy in recorded.Racy)
         {
             try
             {
-                var facts = FileFactsReader.Read(racy.Path);
-                hashedBytes += facts.Exists ? facts.Length : 0;
-                if (!SnapshotTaker.IsRacy(facts, nowNs) || ContentHash.OfFile(racy.Path) != racy.Hash)
+                var info = new FileInfo(racy.Path);
+                hashedBytes += info.Exists ? info.Length : 0;
+                if (ContentHash.OfFile(racy.Path) != racy.Hash)
                 {
                     return false;
                 }
