@@ -194,13 +194,13 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
         }
 
         string key = SharedInputFacts.KeyFor(SharedInputFolders);
-        if (engine?.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is SharedInputFacts kept)
+        if (engine?.GetRegisteredTaskObject(key, RegisteredTaskObjectLifetime.Build) is not SharedInputFacts shared)
         {
-            return kept;
+            shared = new SharedInputFacts(SharedInputFolders);
+            engine?.RegisterTaskObject(key, shared, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
         }
 
-        var shared = new SharedInputFacts(SharedInputFolders);
-        engine?.RegisterTaskObject(key, shared, RegisteredTaskObjectLifetime.Build, allowEarlyCollection: true);
-        return shared;
+        // A project inside a shared folder writes files there (its obj/): read everything.
+        return !string.IsNullOrEmpty(ProjectDirectory) && shared.Holds(ProjectDirectory) ? null : shared;
     }
 }

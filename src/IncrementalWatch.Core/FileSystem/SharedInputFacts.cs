@@ -45,6 +45,14 @@ public sealed class SharedInputFacts
         return false;
     }
 
+    /// <summary>
+    /// True when <paramref name="directory"/> is one of the shared folders or inside one (a
+    /// package folder set to the repository itself): a project there has files the build
+    /// writes under a shared folder, so its check must not use this instance.
+    /// </summary>
+    public bool Holds(string directory) =>
+        IsShared(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)) + Path.DirectorySeparatorChar);
+
     /// <summary>The facts of a full path: kept ones for shared inputs, read now otherwise.</summary>
     /// <exception cref="IOException">The path exists but cannot be examined.</exception>
     public FileFacts Read(string fullPath)

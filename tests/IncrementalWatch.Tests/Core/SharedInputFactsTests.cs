@@ -30,6 +30,12 @@ public sealed class SharedInputFactsTests
         Assert.NotEqual(first[1], build.Read(nextDoor));
         Assert.NotEqual(first[2], build.Read(own));
         Assert.NotEqual(first[0], new SharedInputFacts([Path.Combine(dir.Path, "packages")]).Read(packaged));
+
+        // A project in or at a shared folder is not served by it; one beside it is.
+        Assert.True(build.Holds(Path.Combine(dir.Path, "packages")));
+        Assert.True(build.Holds(Path.Combine(dir.Path, "packages", "lib") + Path.DirectorySeparatorChar));
+        Assert.False(build.Holds(Path.Combine(dir.Path, "src")));
+        Assert.False(build.Holds(Path.Combine(dir.Path, "packages-local")));
     }
 
     /// <summary>
