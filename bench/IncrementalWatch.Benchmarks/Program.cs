@@ -53,6 +53,31 @@ if (mode == "tasks")
     return 0;
 }
 
+if (mode == "targets")
+{
+    // dotnet run ... -- targets BINLOG [PREFIX]: the package's targets in a build, in order, with their project and time.
+    var build = Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(args[1]);
+    string prefix = args.Length > 2 ? args[2] : "IncrementalWatch";
+    foreach (var target in build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Target>(t => t.Name.Contains(prefix, StringComparison.Ordinal)))
+    {
+        Console.WriteLine($"{target.StartTime:HH:mm:ss.fff} node {target.NodeId} {target.Project?.Name,-24} {target.Name,-40} {target.Duration.TotalMilliseconds,6:F1} ms{(target.Skipped ? " (skipped)" : "")}");
+    }
+
+    return 0;
+}
+
+if (mode == "messages")
+{
+    // dotnet run ... -- messages BINLOG TEXT: every message of a build that contains TEXT, with its project.
+    var build = Microsoft.Build.Logging.StructuredLogger.BinaryLog.ReadBuild(args[1]);
+    foreach (var message in build.FindChildrenRecursive<Microsoft.Build.Logging.StructuredLogger.Message>(m => m.Text?.Contains(args[2], StringComparison.Ordinal) == true))
+    {
+        Console.WriteLine($"{message.GetNearestParent<Microsoft.Build.Logging.StructuredLogger.Project>()?.Name,-24} {message.Text}");
+    }
+
+    return 0;
+}
+
 if (mode == "evals")
 {
     // dotnet run ... -- evals BINLOG: each project evaluation in a build, with its time.
