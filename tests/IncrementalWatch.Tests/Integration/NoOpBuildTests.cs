@@ -72,6 +72,40 @@ public sealed class NoOpBuildTests(ITestOutputHelper output)
         ws.Pass();
     }
 
+    /// <summary>
+    /// The package's no-op path runs from its ReadyToRun image in a fresh MSBuild node: no
+    /// method of it, and no generic instantiation over its types (which no precompiled image
+    /// holds), is JIT-compiled. A later re-compile of hot code at tier 1 runs in the background
+    /// and is allowed. The net10.0 tasks are ReadyToRun for linux-x64 only.
+    /// </summary>
+    [Fact]
+    public void A_no_op_build_JIT_compiles_none_of_the_packages_code()
+    {
+        if (System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier != "linux-x64")
+        {
+            output.WriteLine("The package's tasks are ReadyToRun-compiled for linux-x64 only; nothing to check here.");
+            return;
+        }
+
+        using var ws = TestWorkspace.Create("Workspace", withPackage: true, output);
+        ws.BuildOk();
+        string summary = ws.PathOf("logs/jit-summary.txt");
+        ws.Environment["DOTNET_JitDisasmSummary"] = "1";
+        ws.Environment["DOTNET_JitStdOutFile"] = summary;
+
+        // One node, so the one summary file holds every method the build compiled.
+        ws.BuildOk("App", "--no-restore", "-m:1");
+        AssertEveryStepByDigest(new Binlog(ws.LastBinlog!).Messages().ToList());
+        string[] compiled = File.ReadAllLines(summary);
+        Assert.True(compiled.Length > 500, $"The JIT summary has {compiled.Length} lines; DOTNET_JitStdOutFile was not honoured.");
+        var ours = compiled
+            .Where(line => line.Contains("IncrementalWatch", StringComparison.Ordinal) || line.Contains("CheckBuildStep", StringComparison.Ordinal))
+            .Where(line => !line.Contains("Tier1", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(ours.Count == 0, $"A no-op build JIT-compiled {ours.Count} methods of the package:\n{string.Join('\n', ours.Take(20))}");
+        ws.Pass();
+    }
+
     private static void AssertEveryStepByDigest(List<string> messages)
     {
         var summaries = messages.Where(m => m.Contains("IncrementalWatch snapshot of ", StringComparison.Ordinal)).ToList();

@@ -27,6 +27,9 @@ public sealed class TestWorkspace : IDisposable
 
     public string? LastBinlog { get; private set; }
 
+    /// <summary>Variables set (or, with null, removed) for every `dotnet` this workspace runs from now on.</summary>
+    public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
+
     public static TestWorkspace Create(string asset, bool withPackage, ITestOutputHelper? output = null, [CallerMemberName] string name = "")
     {
         var feed = PackageFeed.Instance;
@@ -59,7 +62,13 @@ public sealed class TestWorkspace : IDisposable
         }
 
         args.AddRange(extra);
-        var result = ProcessRunner.Run("dotnet", args, Root, BuildEnvironment.Clean(PackageFeed.Instance.PackagesDirectory));
+        var environment = BuildEnvironment.Clean(PackageFeed.Instance.PackagesDirectory);
+        foreach (var (key, value) in Environment)
+        {
+            environment[key] = value;
+        }
+
+        var result = ProcessRunner.Run("dotnet", args, Root, environment);
         File.WriteAllText(PathOf($"logs/{_buildNumber:00}-{verb}.log"), result.Output);
         _output?.WriteLine($"dotnet {string.Join(' ', args)} -> exit {result.ExitCode} in {result.Elapsed.TotalSeconds:F1} s");
         return result;
