@@ -18,14 +18,7 @@ public static class NoOpBuildBenchmark
         string version = BenchFiles.Pack(repoRoot, feed, packages);
         string withVersion = $"-p:IwTestPackageVersion={version}";
 
-        var trees = new List<Tree>();
-        {
-            string with = Path.Combine(workDirectory, "workspace-with");
-            string without = Path.Combine(workDirectory, "workspace-without");
-            BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), with, feed);
-            BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), without, feed);
-            trees.Add(new("testassets/Workspace (App -> Lib), `dotnet build App`", ["build", Path.Combine(with, "App"), withVersion], ["build", Path.Combine(without, "App")], runs));
-        }
+        var trees = new List<Tree> { Workspace(repoRoot, workDirectory, feed, withVersion, runs) };
 
         {
             string with = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-with"), feed);
@@ -90,6 +83,59 @@ public static class NoOpBuildBenchmark
             Console.WriteLine($"IncrementalWatch targets inside a --no-restore no-op build (binlog, median of 5): {Measure.Median(shares):F1} ms of {Measure.Median(totals):F0} ms summed target time ({Measure.Median(shares) / Measure.Median(totals):P1})");
             Console.WriteLine($"Project evaluations in the same builds (binlog, summed over every evaluation, median of 5): {Measure.Median(evaluationsWith):F0} ms with the package, {Measure.Median(evaluationsWithout):F0} ms without ({Measure.Median(evaluationsWith) / Measure.Median(evaluationsWithout):F3})");
         }
+    }
+
+    /// <summary>
+    /// Where a no-op build's extra time goes, on the Workspace with one MSBuild node (-m:1) and
+    /// --no-restore: with the package, with it switched off (-p:IncrementalWatchEnabled=false:
+    /// its props and targets are imported and evaluated, no check runs) and without it, in
+    /// turn. One node takes out the larger swing of a default build, whether and when MSBuild
+    /// starts its second node, so the split is readable in tens of runs.
+    /// </summary>
+    public static void RunParts(string repoRoot, string workDirectory, int runs)
+    {
+        string feed = Path.Combine(workDirectory, "feed");
+        string packages = Path.Combine(workDirectory, "nuget-packages");
+        string withVersion = $"-p:IwTestPackageVersion={BenchFiles.Pack(repoRoot, feed, packages)}";
+        var tree = Workspace(repoRoot, workDirectory, feed, withVersion, runs);
+        foreach (var args in new[] { tree.WithArgs, tree.WithoutArgs, tree.WithArgs, tree.WithoutArgs })
+        {
+            Dotnet(repoRoot, packages, "false", args);
+        }
+
+        string[] oneNode = ["--no-restore", "-m:1"];
+        var sides = new Func<TimeSpan>[]
+        {
+            () => Dotnet(repoRoot, packages, null, [.. tree.WithArgs, .. oneNode]),
+            () => Dotnet(repoRoot, packages, null, [.. tree.WithArgs, .. oneNode, "-p:IncrementalWatchEnabled=false"]),
+            () => Dotnet(repoRoot, packages, null, [.. tree.WithoutArgs, .. oneNode]),
+        };
+        var times = sides.Select(_ => new List<double>()).ToArray();
+        for (int i = 0; i < runs; i++)
+        {
+            // Each round runs the three in turn, starting one further on each time.
+            for (int k = 0; k < sides.Length; k++)
+            {
+                int side = (i + k) % sides.Length;
+                times[side].Add(sides[side]().TotalMilliseconds);
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{tree.Label}, --no-restore, one MSBuild node (-m:1): {runs} rounds of the three in turn");
+        Console.WriteLine(Measure.TableHeader);
+        Console.WriteLine(new Measure.Comparison("with the package", "without it", times[0], times[2]));
+        Console.WriteLine(new Measure.Comparison("switched off (imports only)", "without it", times[1], times[2]));
+        Console.WriteLine(new Measure.Comparison("with the package", "switched off", times[0], times[1]));
+    }
+
+    private static Tree Workspace(string repoRoot, string workDirectory, string feed, string withVersion, int runs)
+    {
+        string with = Path.Combine(workDirectory, "workspace-with");
+        string without = Path.Combine(workDirectory, "workspace-without");
+        BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), with, feed);
+        BenchFiles.CopyAsset(Path.Combine(repoRoot, "testassets", "Workspace"), without, feed);
+        return new("testassets/Workspace (App -> Lib), `dotnet build App`", ["build", Path.Combine(with, "App"), withVersion], ["build", Path.Combine(without, "App")], runs);
     }
 
     /// <summary>dotnet with the bench's package folder, no node reuse (every run starts cold, as CI does), quiet.</summary>

@@ -1,6 +1,6 @@
 using IncrementalWatch.Benchmarks;
 
-// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|verify|snapshot|watch|reliability|scale|all] [--runs N] [--repo-runs N] [--files N] [--seconds N]
+// dotnet run -c Release --project bench/IncrementalWatch.Benchmarks -- [noop|noop-parts|verify|snapshot|watch|reliability|scale|all] [--runs N] [--repo-runs N] [--files N] [--seconds N]
 // (all = noop and snapshot; watch and reliability start web apps and take minutes.)
 string mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
@@ -29,6 +29,12 @@ if (mode is "noop" or "all")
     // --repo-runs: runs for the 20-project tree (each of its builds takes several seconds), --runs by default.
     int noOpRuns = Option("--runs", 10);
     NoOpBuildBenchmark.Run(repoRoot, work, noOpRuns, Option("--repo-runs", noOpRuns));
+}
+
+if (mode == "noop-parts")
+{
+    // The Workspace's no-op build split: with the package, switched off, without; one node.
+    NoOpBuildBenchmark.RunParts(repoRoot, work, Option("--runs", 41));
 }
 
 if (mode == "verify")
