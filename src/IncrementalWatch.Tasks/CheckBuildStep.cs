@@ -69,6 +69,12 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
     /// <summary>Output-shaping properties: the item spec is the name, metadata Value the value.</summary>
     public ITaskItem[] Properties { get; set; } = [];
 
+    /// <summary>
+    /// For Compile: DefineConstants as CoreCompile gets it, recorded as a property of that
+    /// name. The other properties come from the evaluation; the SDK adds to this one in a target.
+    /// </summary>
+    public string? DefineConstants { get; set; }
+
     /// <summary>For Compile: the stamp file listed in CustomAdditionalCompileInputs.</summary>
     public string? CompileStampFile { get; set; }
 
@@ -108,6 +114,7 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
             case nameof(Imports): Imports = (ITaskItem[])value; break;
             case nameof(ExtraInputs): ExtraInputs = (ITaskItem[])value; break;
             case nameof(Properties): Properties = (ITaskItem[])value; break;
+            case nameof(DefineConstants): DefineConstants = (string?)value; break;
             case nameof(CompileStampFile): CompileStampFile = (string?)value; break;
             case nameof(AssetsFile): AssetsFile = (string?)value; break;
             case nameof(SharedInputFolders): SharedInputFolders = (string[])value; break;
@@ -134,6 +141,7 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
         nameof(Imports) => Imports,
         nameof(ExtraInputs) => ExtraInputs,
         nameof(Properties) => Properties,
+        nameof(DefineConstants) => DefineConstants,
         nameof(CompileStampFile) => CompileStampFile,
         nameof(AssetsFile) => AssetsFile,
         nameof(SharedInputFolders) => SharedInputFolders,
@@ -146,11 +154,17 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
         // Task are not taken from the ReadyToRun image (their layout depends on MSBuild's own
         // assembly), so a fresh node would JIT-compile them.
         BuildStep step = StepInputs.ParseStep(Step);
-        var inputs = StepInputs.Collect(Inputs, Sources, EmbeddedResources, References, Analyzers, AdditionalFiles, AnalyzerConfigFiles, Imports, ExtraInputs);
+        var inputs = StepInputs.Collect(step, Inputs, Sources, EmbeddedResources, References, Analyzers, AdditionalFiles, AnalyzerConfigFiles, Imports, ExtraInputs);
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in Properties)
         {
             properties[item.ItemSpec] = item.GetMetadata("Value");
+        }
+
+        if (step == BuildStep.Compile)
+        {
+            // MSBuild leaves an empty parameter unset; an empty value is still a value.
+            properties[nameof(DefineConstants)] = DefineConstants ?? string.Empty;
         }
 
         if (!string.IsNullOrEmpty(ProjectDirectory))

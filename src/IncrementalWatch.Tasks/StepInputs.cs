@@ -30,8 +30,11 @@ internal static class StepInputs
     /// <summary>
     /// <paramref name="tagged"/> carries its kind (and output) as metadata; every other list is
     /// one kind of compile input, in the order of <see cref="CheckBuildStep"/>'s parameters.
+    /// For the resources step, a .resx with GenerateResource="false" is left out: no .resources
+    /// file is made from it.
     /// </summary>
     public static List<InputSpec> Collect(
+        BuildStep step,
         ITaskItem[] tagged,
         ITaskItem[] sources,
         ITaskItem[] embeddedResources,
@@ -46,6 +49,11 @@ internal static class StepInputs
             + analyzers.Length + additionalFiles.Length + analyzerConfigFiles.Length + imports.Length + extraInputs.Length);
         foreach (var item in tagged)
         {
+            if (step == BuildStep.Resources && string.Equals(item.GetMetadata("GenerateResource"), "false", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             string kindText = item.GetMetadata("IncrementalWatchKind");
             if (!InputKindNames.TryParse(kindText, ignoreCase: true, out InputKind kind))
             {

@@ -42,6 +42,15 @@ public sealed class BuildRunner : IProjectBuilder
     /// <summary>What every rebuild runs: the build, then the watch list (from the same evaluation).</summary>
     public static IReadOnlyList<string> Targets { get; } = ["Build", "_IncrementalWatchWriteWatchInfo"];
 
+    /// <summary>
+    /// Tells the package's targets that this build also writes the watch list, so that it
+    /// classifies the watched inputs early in the build (an ordinary build skips them).
+    /// </summary>
+    public const string WatchBuildProperty = "_IncrementalWatchWatchBuild=true";
+
+    /// <summary>The global properties of every rebuild: the user's, then <see cref="WatchBuildProperty"/>.</summary>
+    public static IReadOnlyList<string> PropertiesFor(WatchOptions options) => [.. options.BuildProperties, WatchBuildProperty];
+
     /// <summary>The build's errors alone, for the pages' error overlay.</summary>
     public string ErrorsFile => Path.Combine(_options.StateDirectory, "build-errors.log");
 
@@ -78,7 +87,7 @@ public sealed class BuildRunner : IProjectBuilder
         args.Add("-fl9");
         args.Add($"-flp9:LogFile={ErrorsFile};ErrorsOnly;NoSummary;Verbosity=quiet");
 
-        args.AddRange(_options.BuildProperties.Select(p => "-p:" + p));
+        args.AddRange(PropertiesFor(_options).Select(p => "-p:" + p));
         return args;
     }
 

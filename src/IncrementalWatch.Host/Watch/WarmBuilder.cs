@@ -60,7 +60,7 @@ public sealed class WarmBuilder : IProjectBuilder, IAsyncDisposable
                 }
 
                 _worker ??= await Worker.StartAsync(_options, _output, cancellation).ConfigureAwait(false);
-                var request = new WarmBuildRequest(_options.ProjectFile, BuildRunner.Targets, BuildRunner.PropertiesOf(_options.BuildProperties), restore, _cold.ErrorsFile);
+                var request = new WarmBuildRequest(_options.ProjectFile, BuildRunner.Targets, BuildRunner.PropertiesOf(BuildRunner.PropertiesFor(_options)), restore, _cold.ErrorsFile);
                 int exitCode = await _worker.BuildAsync(request, cancellation).ConfigureAwait(false);
                 return _cold.ResultOf(exitCode, clock.Elapsed);
             }

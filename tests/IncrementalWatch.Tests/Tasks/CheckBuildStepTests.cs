@@ -70,6 +70,37 @@ public sealed class CheckBuildStepTests
             kinds);
     }
 
+    /// <summary>A .resx with GenerateResource="false" makes no .resources file: the resources step leaves it out.</summary>
+    [Fact]
+    public void The_resources_step_leaves_out_a_resx_that_generates_nothing()
+    {
+        using var dir = new Support.TempDirectory();
+        var engine = new FakeBuildEngine();
+        ITaskItem Resx(string name, string? generate)
+        {
+            var metadata = new Dictionary<string, string> { ["IncrementalWatchKind"] = "Resx", ["IncrementalWatchOutput"] = Path.Combine(dir.Path, name + ".resources") };
+            if (generate is not null)
+            {
+                metadata["GenerateResource"] = generate;
+            }
+
+            return new TaskItem(dir.File(name + ".resx", "<root />"), metadata);
+        }
+
+        var task = new CheckBuildStep
+        {
+            BuildEngine = engine,
+            Step = "Resources",
+            ProjectName = "P",
+            SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
+            Inputs = [Resx("Kept", null), Resx("Skipped", "false"), Resx("AlsoKept", "true")],
+        };
+
+        Assert.True(task.Execute());
+        var names = Snapshots.SnapshotFile.Load(task.SnapshotFile)!.Find("resources")!.Entries.Values.Select(e => Path.GetFileName(e.Path)).Order();
+        Assert.Equal(["AlsoKept.resx", "Kept.resx"], names);
+    }
+
     [Fact]
     public void An_unknown_input_kind_is_an_error_naming_the_item_not_a_crash()
     {
