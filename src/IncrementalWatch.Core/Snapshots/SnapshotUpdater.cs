@@ -96,8 +96,12 @@ public static class SnapshotUpdater
             var digest = taken.FactsTrusted && digestProperties is not null
                 ? new SectionDigest(StatDigest.Of(request.Inputs, taken.InputFacts, digestProperties), result.Fingerprint, RacyInputs(section))
                 : null;
-            var recorded = unchanged ? previous! : (previous ?? new Snapshot()).With(section, digest);
-            result.SnapshotWritten = !unchanged && SnapshotFile.Save(request.SnapshotPath, recorded);
+            // Also written when only the digest moved: the same inputs named in another order
+            // (the digest follows the order, the entries do not). Kept behind, the old digest
+            // would never match again, and every later no-op build would take this full path.
+            bool rewrite = !unchanged || (digest is not null && !(previous!.Digests.TryGetValue(section.Name, out var had) && had.Equals(digest)));
+            var recorded = rewrite ? (previous ?? new Snapshot()).With(section, digest) : previous!;
+            result.SnapshotWritten = rewrite && SnapshotFile.Save(request.SnapshotPath, recorded);
             result.Loaded = LoadedSnapshot.Of(request.SnapshotPath, recorded);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -89,6 +89,34 @@ public sealed class SnapshotUpdaterTests
     }
 
     /// <summary>
+    /// The same inputs named in another order (items reordered in a project, a new release of
+    /// the package passing its lists differently) are the same content, so nothing is redone;
+    /// the digest, which follows the order, is recorded again once, so the next no-op step is
+    /// decided by it instead of taking the full path on every build.
+    /// </summary>
+    [Fact]
+    public void Inputs_named_in_another_order_redo_nothing_and_record_the_digest_again()
+    {
+        using var dir = new Support.TempDirectory();
+        var sources = Enumerable.Range(0, 3).Select(i => dir.File($"src/f{i}.cs", $"v{i}")).ToList();
+        string snapshotPath = Path.Combine(dir.Path, "obj/p.iwsnapshot");
+        var request = new SnapshotRequest("P", snapshotPath, BuildStep.Compile, sources.Select(s => new InputSpec(InputKind.Compile, s)).ToList(), NoProperties, Path.Combine(dir.Path, "obj/p.iwcompile"));
+        Thread.Sleep(SnapshotTaker.FineRacyWindow * 3);
+        SnapshotUpdater.Run(request);
+        Assert.True(SnapshotUpdater.Run(request).ByDigest);
+
+        var reordered = request with { Inputs = request.Inputs.Reverse().ToList() };
+        var once = SnapshotUpdater.Run(reordered);
+        Assert.False(once.ByDigest);
+        Assert.False(once.StampWritten);
+        Assert.DoesNotContain(once.Diagnostics, d => d.Code != "IW1000");
+        Assert.True(once.SnapshotWritten);
+        var next = SnapshotUpdater.Run(reordered);
+        Assert.True(next.ByDigest);
+        Assert.False(next.SnapshotWritten);
+    }
+
+    /// <summary>
     /// The snapshot one step read or wrote is handed to the next step of the build, which then
     /// needs no parse; a file rewritten meanwhile (another build, a restored obj/) is read again.
     /// </summary>
