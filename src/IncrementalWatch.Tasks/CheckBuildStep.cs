@@ -66,6 +66,16 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
     /// <summary>For Compile: icons, key files and the user's IncrementalWatchInput items (kind Extra).</summary>
     public ITaskItem[] ExtraInputs { get; set; } = [];
 
+    /// <summary>
+    /// For Copy: the items MSBuild's copy steps copy to the output folder, as the SDK lists them
+    /// (this project's and those referenced projects pass on), each with its TargetPath. The
+    /// copy is <see cref="OutputDirectory"/> joined with TargetPath (kind CopyToOutput).
+    /// </summary>
+    public ITaskItem[] CopiedFiles { get; set; } = [];
+
+    /// <summary>For Copy: the output folder ($(OutDir)), relative to the project's folder or full.</summary>
+    public string? OutputDirectory { get; set; }
+
     /// <summary>Output-shaping properties: the item spec is the name, metadata Value the value.</summary>
     public ITaskItem[] Properties { get; set; } = [];
 
@@ -113,6 +123,8 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
             case nameof(AnalyzerConfigFiles): AnalyzerConfigFiles = (ITaskItem[])value; break;
             case nameof(Imports): Imports = (ITaskItem[])value; break;
             case nameof(ExtraInputs): ExtraInputs = (ITaskItem[])value; break;
+            case nameof(CopiedFiles): CopiedFiles = (ITaskItem[])value; break;
+            case nameof(OutputDirectory): OutputDirectory = (string?)value; break;
             case nameof(Properties): Properties = (ITaskItem[])value; break;
             case nameof(DefineConstants): DefineConstants = (string?)value; break;
             case nameof(CompileStampFile): CompileStampFile = (string?)value; break;
@@ -140,6 +152,8 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
         nameof(AnalyzerConfigFiles) => AnalyzerConfigFiles,
         nameof(Imports) => Imports,
         nameof(ExtraInputs) => ExtraInputs,
+        nameof(CopiedFiles) => CopiedFiles,
+        nameof(OutputDirectory) => OutputDirectory,
         nameof(Properties) => Properties,
         nameof(DefineConstants) => DefineConstants,
         nameof(CompileStampFile) => CompileStampFile,
@@ -154,7 +168,8 @@ public sealed class CheckBuildStep : IncrementalWatchTask, IGeneratedTask
         // Task are not taken from the ReadyToRun image (their layout depends on MSBuild's own
         // assembly), so a fresh node would JIT-compile them.
         BuildStep step = StepInputs.ParseStep(Step);
-        var inputs = StepInputs.Collect(step, Inputs, Sources, EmbeddedResources, References, Analyzers, AdditionalFiles, AnalyzerConfigFiles, Imports, ExtraInputs);
+        var inputs = StepInputs.Collect(step, ProjectDirectory, Inputs, Sources, EmbeddedResources, References, Analyzers, AdditionalFiles, AnalyzerConfigFiles, Imports, ExtraInputs);
+        StepInputs.AddCopies(inputs, ProjectDirectory, OutputDirectory, CopiedFiles);
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var item in Properties)
         {

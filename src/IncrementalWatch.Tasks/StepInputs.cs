@@ -35,6 +35,7 @@ internal static class StepInputs
     /// </summary>
     public static List<InputSpec> Collect(
         BuildStep step,
+        string? projectDirectory,
         ITaskItem[] tagged,
         ITaskItem[] sources,
         ITaskItem[] embeddedResources,
@@ -60,25 +61,77 @@ internal static class StepInputs
                 throw new InvalidDataException($"The input '{item.ItemSpec}' has IncrementalWatchKind '{kindText}', which is not an input kind.");
             }
 
-            inputs.Add(new InputSpec(kind, item.GetMetadata("FullPath"), item.GetMetadata("IncrementalWatchOutput")));
+            inputs.Add(new InputSpec(kind, PathOf(item, projectDirectory), item.GetMetadata("IncrementalWatchOutput")));
         }
 
-        Add(inputs, InputKind.Compile, sources);
-        Add(inputs, InputKind.EmbeddedResource, embeddedResources);
-        Add(inputs, InputKind.Reference, references);
-        Add(inputs, InputKind.Analyzer, analyzers);
-        Add(inputs, InputKind.AdditionalFile, additionalFiles);
-        Add(inputs, InputKind.AnalyzerConfig, analyzerConfigFiles);
-        Add(inputs, InputKind.Import, imports);
-        Add(inputs, InputKind.Extra, extraInputs);
+        Add(inputs, InputKind.Compile, sources, projectDirectory);
+        Add(inputs, InputKind.EmbeddedResource, embeddedResources, projectDirectory);
+        Add(inputs, InputKind.Reference, references, projectDirectory);
+        Add(inputs, InputKind.Analyzer, analyzers, projectDirectory);
+        Add(inputs, InputKind.AdditionalFile, additionalFiles, projectDirectory);
+        Add(inputs, InputKind.AnalyzerConfig, analyzerConfigFiles, projectDirectory);
+        Add(inputs, InputKind.Import, imports, projectDirectory);
+        Add(inputs, InputKind.Extra, extraInputs, projectDirectory);
         return inputs;
     }
 
-    private static void Add(List<InputSpec> inputs, InputKind kind, ITaskItem[] items)
+    /// <summary>
+    /// Adds the copy step's items as MSBuild's copy steps take them: each copied to
+    /// <paramref name="outputDirectory"/> (relative to the project's folder) joined with its
+    /// TargetPath, as <c>$(OutDir)%(TargetPath)</c> is in the SDK's own Copy calls.
+    /// </summary>
+    public static void AddCopies(List<InputSpec> inputs, string? projectDirectory, string? outputDirectory, ITaskItem[] copied)
+    {
+        if (copied.Length == 0)
+        {
+            return;
+        }
+
+        string folder = Path.GetFullPath(Path.Combine(projectDirectory ?? Directory.GetCurrentDirectory(), outputDirectory ?? string.Empty));
+        foreach (var item in copied)
+        {
+            string targetPath = item.GetMetadata("TargetPath");
+            if (targetPath.Length == 0)
+            {
+                throw new InvalidDataException($"The copied item '{item.ItemSpec}' has no TargetPath.");
+            }
+
+            inputs.Add(new InputSpec(InputKind.CopyToOutput, PathOf(item, projectDirectory), Path.GetFullPath(Path.Combine(folder, targetPath))));
+        }
+    }
+
+    private static void Add(List<InputSpec> inputs, InputKind kind, ITaskItem[] items, string? projectDirectory)
     {
         foreach (var item in items)
         {
-            inputs.Add(new InputSpec(kind, item.GetMetadata("FullPath"), string.Empty));
+            inputs.Add(new InputSpec(kind, PathOf(item, projectDirectory), string.Empty));
         }
+    }
+
+    /// <summary>
+    /// The item's full path, as its FullPath metadata would give it, without asking MSBuild for
+    /// it: MSBuild computes that metadata afresh for each item (and escapes and unescapes it),
+    /// which for the few hundred inputs of a compile step cost more than checking them. Most
+    /// item specs are already full (references, analyzers, imports); a relative one is under
+    /// the project's folder. Dot segments are resolved where the path is used. A spec with the
+    /// other system's separator (a backslash outside Windows, which MSBuild reads as a
+    /// separator; a slash on Windows, which FullPath turns into a backslash) is left to MSBuild.
+    /// </summary>
+    internal static string PathOf(ITaskItem item, string? projectDirectory)
+    {
+        string spec = item.ItemSpec;
+        if (spec.Contains(OperatingSystem.IsWindows() ? '/' : '\\'))
+        {
+            return item.GetMetadata("FullPath");
+        }
+
+        if (Path.IsPathFullyQualified(spec))
+        {
+            return spec;
+        }
+
+        return string.IsNullOrEmpty(projectDirectory) || Path.IsPathRooted(spec)
+            ? item.GetMetadata("FullPath")
+            : Path.GetFullPath(Path.Combine(projectDirectory, spec));
     }
 }

@@ -163,6 +163,76 @@ public sealed class CheckBuildStepTests
         Assert.Throws<ArgumentException>(() => task.SetPropertyValue(new TaskPropertyInfo("NoSuchParameter", typeof(string), false, false), "x"));
     }
 
+    /// <summary>
+    /// The copy step takes MSBuild's copy lists as they are: each item is copied to the output
+    /// folder joined with its TargetPath, relative item specs are under the project's folder,
+    /// and a copy whose source changed under an old timestamp is removed so MSBuild copies again.
+    /// </summary>
+    [Fact]
+    public void The_copy_step_takes_the_sdk_copy_lists_and_removes_a_stale_copy()
+    {
+        using var dir = new Support.TempDirectory();
+        string project = Path.Combine(dir.Path, "proj");
+        string source = dir.File("proj/config/settings.json", "{ \"v\": 1 }");
+        string passedOn = dir.File("lib/data.txt", "d1");
+        string copy = Path.Combine(project, "bin", "settings.json");
+        var engine = new FakeBuildEngine();
+        CheckBuildStep Make() => new()
+        {
+            BuildEngine = engine,
+            Step = "Copy",
+            ProjectName = "P",
+            ProjectDirectory = project,
+            SnapshotFile = Path.Combine(project, "obj/p.iwsnapshot"),
+            OutputDirectory = "bin/",
+            CopiedFiles =
+            [
+                new TaskItem("config/settings.json", new Dictionary<string, string> { ["TargetPath"] = "settings.json" }),
+                new TaskItem(passedOn, new Dictionary<string, string> { ["TargetPath"] = "data.txt" }),
+            ],
+        };
+
+        Assert.True(Make().Execute(), string.Join("; ", engine.Errors.Select(e => e.Message)));
+        var entries = Snapshots.SnapshotFile.Load(Path.Combine(project, "obj/p.iwsnapshot"))!.Find("copy")!.Entries.Values;
+        Assert.Equal(
+            new[] { (source, copy), (passedOn, Path.Combine(project, "bin", "data.txt")) }.OrderBy(e => e.Item1),
+            entries.Select(e => (e.Path, e.Output)).OrderBy(e => e.Item1));
+        Assert.All(entries, e => Assert.Equal(Snapshots.InputKind.CopyToOutput, e.Kind));
+
+        // MSBuild copies; then one source changes under an old timestamp.
+        dir.File("proj/bin/settings.json", "{ \"v\": 1 }");
+        dir.File("proj/bin/data.txt", "d1");
+
+        File.WriteAllText(source, "{ \"v\": 2 }");
+        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddHours(-1));
+        Assert.True(Make().Execute());
+        Assert.False(File.Exists(copy));
+        Assert.True(File.Exists(Path.Combine(project, "bin", "data.txt")));
+    }
+
+    /// <summary>A copied item without a TargetPath is a coded error that names it, not a stack trace.</summary>
+    [Fact]
+    public void A_copied_item_without_a_target_path_is_a_coded_error()
+    {
+        using var dir = new Support.TempDirectory();
+        var engine = new FakeBuildEngine();
+        var task = new CheckBuildStep
+        {
+            BuildEngine = engine,
+            Step = "Copy",
+            ProjectName = "P",
+            ProjectDirectory = dir.Path,
+            SnapshotFile = Path.Combine(dir.Path, "p.iwsnapshot"),
+            OutputDirectory = "bin/",
+            CopiedFiles = [new TaskItem(dir.File("orphan.txt", "o"))],
+        };
+
+        Assert.False(task.Execute());
+        var error = Assert.Single(engine.Errors);
+        Assert.StartsWith("IW", error.Code);
+        Assert.Contains("orphan.txt", error.Message);
+    }
+
     private static CheckBuildStep CompileStep(FakeBuildEngine engine, Support.TempDirectory dir, params ITaskItem[] inputs) => new()
     {
         BuildEngine = engine,
