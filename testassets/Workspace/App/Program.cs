@@ -17,3 +17,4 @@ Console.WriteLine($"lib-code={LibCode.Value}");
 Console.WriteLine($"lib-embedded={Probe.LibEmbedded()}");
 Console.WriteLine($"lib-resx={Probe.LibResx()}");
 Console.WriteLine($"lib-copy={Probe.Copied("lib-data.txt")}");
+Console.WriteLine($"lib-differ={Probe.Copied("lib-differ.txt")}");

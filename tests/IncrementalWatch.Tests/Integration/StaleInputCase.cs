@@ -29,6 +29,11 @@ public sealed record StaleInputCase(string Name, string Key, string Expected, bo
         new("same-size-edit-exact-mtime", "lib-code", "lib-code v2", true,
             ws => FileEdits.ReplaceSameSizeKeepingExactTime(ws.PathOf("Lib/LibCode.cs"), "lib-code v1", "lib-code v2"),
             "IW1001: " + "{root}/Lib/LibCode.cs"),
+        // An IfDifferent copy is skipped when size and time match, so plain MSBuild keeps the old
+        // copy; the package checks every item MSBuild's copy steps take, referenced ones too.
+        new("lib-ifdifferent-same-size-exact-mtime", "lib-differ", "lib-differ v2", true,
+            ws => FileEdits.ReplaceSameSizeKeepingExactTime(ws.PathOf("Lib/lib-differ.txt"), "lib-differ v1", "lib-differ v2"),
+            "IW1001: " + "{root}/Lib/lib-differ.txt"),
         new("rename-over-keeping-mtime", "app-code", "app-code v1-renamed-over", true,
             ws => FileEdits.RenameOverKeepingTime(ws.PathOf("App/Code.cs"), "app-code v1", "app-code v1-renamed-over"),
             "IW1001: " + "{root}/App/Code.cs"),

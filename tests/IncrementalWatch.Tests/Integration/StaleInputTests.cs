@@ -22,6 +22,7 @@ public abstract class StaleInputTests(bool withPackage, ITestOutputHelper output
         ["lib-embedded"] = "lib-embedded v1",
         ["lib-resx"] = "lib-resx v1",
         ["lib-copy"] = "lib-copy v1",
+        ["lib-differ"] = "lib-differ v1",
     };
 
     [Theory]
