@@ -72,3 +72,36 @@ public abstract class StaleInputTests(bool withPackage, ITestOutputHelper output
 public sealed class StaleInputWithPackageTests(ITestOutputHelper output) : StaleInputTests(withPackage: true, output);
 
 public sealed class StaleInputWithoutPackageTests(ITestOutputHelper output) : StaleInputTests(withPackage: false, output);
+
+/// <summary>
+/// A project whose only copies are IfDifferent items (no PreserveNewest one, so MSBuild skips
+/// the PreserveNewest copy target): its copies are still checked, and a same-size edit with
+/// the time kept is copied again. Without the package the old copy stays, which proves the
+/// case tests something.
+/// </summary>
+public sealed class OnlyIfDifferentCopiesTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_project_whose_only_copies_are_if_different_is_checked(bool withPackage)
+    {
+        using var ws = TestWorkspace.Create("Workspace", withPackage, output, $"only-ifdifferent-{withPackage}");
+        FileEdits.Replace(ws.PathOf("Lib/Lib.csproj"), "<None Update=\"lib-data.txt\" CopyToOutputDirectory=\"PreserveNewest\" />", "<None Update=\"lib-data.txt\" CopyToOutputDirectory=\"Never\" />");
+        ws.BuildOk("Lib");
+        string copy = ws.PathOf("Lib/bin/Debug/net10.0/lib-differ.txt");
+        Assert.Equal("lib-differ v1", File.ReadAllText(copy).Trim());
+        Assert.False(File.Exists(ws.PathOf("Lib/bin/Debug/net10.0/lib-data.txt")));
+
+        FileEdits.ReplaceSameSizeKeepingExactTime(ws.PathOf("Lib/lib-differ.txt"), "lib-differ v1", "lib-differ v2");
+        var rebuild = ws.BuildOk("Lib");
+
+        Assert.Equal(withPackage ? "lib-differ v2" : "lib-differ v1", File.ReadAllText(copy).Trim());
+        if (withPackage)
+        {
+            Assert.Contains("IW1001: " + ws.PathOf("Lib/lib-differ.txt"), rebuild.Output);
+        }
+
+        ws.Pass();
+    }
+}
