@@ -133,11 +133,11 @@ public static class SnapshotTaker
                 Interlocked.Add(ref hashedBytes, facts.Length);
                 Interlocked.Increment(ref hashed);
 
-                // A racy entry that checks out unchanged stays marked: clearing the mark would
-                // rewrite the snapshot on a build where nothing changed. It costs one re-hash
-                // of that file per build until the section changes for another reason.
-                bool stillRacy = before is not null && before.Racy && before.Facts == facts && before.Hash == hash;
-                examined[index] = new Examined(facts, hash, IsRacy(facts, examinedNs) || stillRacy);
+                // Marked racy only while its times are still inside the window. A racy entry
+                // that checks out unchanged once it has left the window loses its mark: the
+                // snapshot is written once more, and later builds trust its stat instead of
+                // reading it on every build (the apphost, generated sources).
+                examined[index] = new Examined(facts, hash, IsRacy(facts, examinedNs));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

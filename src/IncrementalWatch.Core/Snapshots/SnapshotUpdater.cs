@@ -143,14 +143,17 @@ public static class SnapshotUpdater
         }
 
         // Inputs racy when recorded may have changed without their facts showing it: read them.
+        // One that is unchanged and has left the racy window since takes the full path once,
+        // which records it settled, so later builds stop reading it.
         long hashedBytes = 0;
+        long nowNs = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
         foreach (var racy in recorded.Racy)
         {
             try
             {
-                var info = new FileInfo(racy.Path);
-                hashedBytes += info.Exists ? info.Length : 0;
-                if (ContentHash.OfFile(racy.Path) != racy.Hash)
+                var facts = FileFactsReader.Read(racy.Path);
+                hashedBytes += facts.Exists ? facts.Length : 0;
+                if (!SnapshotTaker.IsRacy(facts, nowNs) || ContentHash.OfFile(racy.Path) != racy.Hash)
                 {
                     return false;
                 }

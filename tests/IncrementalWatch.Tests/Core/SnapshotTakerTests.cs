@@ -38,8 +38,17 @@ public sealed class SnapshotTakerTests
         var second = SnapshotTaker.Take("compile", inputs, NoProperties, first.Section, writtenAt);
         Assert.Equal(1, second.Stats.Hashed);
 
-        // Unchanged, it stays marked (so a no-op build does not rewrite the snapshot).
+        // Unchanged and still inside the window, it stays marked.
         Assert.True(second.Section.Entries.Values.Single().Racy);
+
+        // Unchanged once out of the window, it loses the mark (one snapshot write, then its stat is trusted).
+        var settled = SnapshotTaker.Take("compile", inputs, NoProperties, second.Section, writtenAt + SnapshotTaker.RacyWindow + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, settled.Stats.Hashed);
+        Assert.False(settled.Section.Entries.Values.Single().Racy);
+        Assert.Equal(second.Section.Fingerprint(), settled.Section.Fingerprint());
+
+        var trusted = SnapshotTaker.Take("compile", inputs, NoProperties, settled.Section, writtenAt + SnapshotTaker.RacyWindow + TimeSpan.FromSeconds(2));
+        Assert.Equal(0, trusted.Stats.Hashed);
     }
 
     /// <summary>

@@ -170,9 +170,21 @@ public sealed class SnapshotUpdaterTests
         bool racy = SnapshotFile.Load(snapshotPath)!.Sections["compile"].Entries.Values.Single().Racy;
         Assert.Equal(racy ? [source] : Array.Empty<string>(), digest.Racy.Select(r => r.Path));
         var next = SnapshotUpdater.Run(request);
-        Assert.True(next.ByDigest);
-        Assert.Equal(racy ? 1 : 0, next.Stats!.Hashed);
         Assert.Equal(written.Fingerprint, next.Fingerprint);
+        Assert.DoesNotContain(next.Diagnostics, d => d.Code == "IW1001");
+
+        // Once out of the racy window, one step records it settled (a snapshot write, nothing
+        // redone); from then on a no-op step reads no file at all.
+        Thread.Sleep(SnapshotTaker.FineRacyWindow * 3);
+        var settled = SnapshotUpdater.Run(request);
+        Assert.Equal(written.Fingerprint, settled.Fingerprint);
+        Assert.False(settled.StampWritten);
+        Assert.DoesNotContain(settled.Diagnostics, d => d.Code is "IW1001" or "IW1007");
+        Assert.Empty(SnapshotFile.Load(snapshotPath)!.Digests["compile"].Racy);
+        var after = SnapshotUpdater.Run(request);
+        Assert.True(after.ByDigest);
+        Assert.Equal(0, after.Stats!.Hashed);
+        Assert.Equal(written.Fingerprint, after.Fingerprint);
     }
 
     [Fact]
