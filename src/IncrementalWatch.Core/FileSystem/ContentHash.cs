@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 
 namespace IncrementalWatch.FileSystem;
 
@@ -9,7 +10,8 @@ namespace IncrementalWatch.FileSystem;
 /// not defend against someone crafting collisions.
 /// <para>
 /// Content under <see cref="SmallLimit"/> bytes (every snapshot file, fingerprint and almost
-/// every source file) is XXH64 of the bytes beside their length; larger content is XXH3-128.
+/// every source file) is XXH64 of the bytes beside their length (<see cref="Xxh64"/>); larger
+/// content is XXH3-128 (System.IO.Hashing).
 /// Which one applies depends only on the content, so equal content always hashes equal. The
 /// split is for the first call in a fresh MSBuild node: ReadyToRun precompiles XXH64, while
 /// XXH3's vectorized loop is JIT-compiled on first use (about 4.5 ms per node, paid by every
@@ -49,14 +51,7 @@ public readonly record struct ContentHash(ulong High, ulong Low)
                 return Small(buffer.AsSpan(0, filled));
             }
 
-            var hasher = new XxHash128();
-            hasher.Append(buffer.AsSpan(0, filled));
-            while ((read = stream.Read(buffer, 0, ReadSize)) > 0)
-            {
-                hasher.Append(buffer.AsSpan(0, read));
-            }
-
-            return FromBytes(hasher.GetCurrentHash());
+            return Large(stream, buffer, filled);
         }
         finally
         {
@@ -65,7 +60,7 @@ public readonly record struct ContentHash(ulong High, ulong Low)
     }
 
     public static ContentHash OfBytes(ReadOnlySpan<byte> bytes) =>
-        bytes.Length < SmallLimit ? Small(bytes) : FromBytes(XxHash128.Hash(bytes));
+        bytes.Length < SmallLimit ? Small(bytes) : Large(bytes);
 
     public static ContentHash OfText(string text) => OfBytes(System.Text.Encoding.UTF8.GetBytes(text));
 
@@ -85,7 +80,26 @@ public readonly record struct ContentHash(ulong High, ulong Low)
 
     public override string ToString() => $"{High:x16}{Low:x16}";
 
-    private static ContentHash Small(ReadOnlySpan<byte> bytes) => new(XxHash64.HashToUInt64(bytes), (ulong)bytes.Length);
+    private static ContentHash Small(ReadOnlySpan<byte> bytes) => new(Xxh64.Hash(bytes), (ulong)bytes.Length);
+
+    // XXH3-128 is kept out of the methods every build calls, so System.IO.Hashing is loaded
+    // only when content of SmallLimit bytes or more is hashed.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ContentHash Large(Stream stream, byte[] buffer, int filled)
+    {
+        var hasher = new XxHash128();
+        hasher.Append(buffer.AsSpan(0, filled));
+        int read;
+        while ((read = stream.Read(buffer, 0, ReadSize)) > 0)
+        {
+            hasher.Append(buffer.AsSpan(0, read));
+        }
+
+        return FromBytes(hasher.GetCurrentHash());
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ContentHash Large(ReadOnlySpan<byte> bytes) => FromBytes(XxHash128.Hash(bytes));
 
     private static ContentHash FromBytes(ReadOnlySpan<byte> bytes) =>
         new(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));

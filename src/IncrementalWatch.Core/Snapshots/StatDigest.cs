@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.IO.Hashing;
 using System.Text;
 using IncrementalWatch.FileSystem;
 
@@ -45,7 +44,7 @@ public static class StatDigest
     /// </remarks>
     public static ContentHash Of(IReadOnlyList<InputSpec> inputs, FileFacts[] facts, IReadOnlyDictionary<string, string> properties)
     {
-        var hasher = new XxHash64();
+        var hasher = new Xxh64();
         var line = new StringBuilder(512);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
         long length = 0;
@@ -75,7 +74,7 @@ public static class StatDigest
                 length += Append(hasher, line, ref buffer);
             }
 
-            return new ContentHash(hasher.GetCurrentHashAsUInt64(), (ulong)length);
+            return new ContentHash(hasher.Digest(), (ulong)length);
         }
         finally
         {
@@ -99,7 +98,7 @@ public static class StatDigest
     }
 
     /// <summary>Hashes one line as UTF-8; returns its length in bytes.</summary>
-    private static int Append(XxHash64 hasher, StringBuilder line, ref byte[] buffer)
+    private static int Append(Xxh64 hasher, StringBuilder line, ref byte[] buffer)
     {
         int most = Encoding.UTF8.GetMaxByteCount(line.Length);
         if (most > buffer.Length)
