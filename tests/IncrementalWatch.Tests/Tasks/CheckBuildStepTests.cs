@@ -1,4 +1,6 @@
-using IncrementalWatch.Tasks;
+extern alias tasks;
+
+using tasks::IncrementalWatch.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 

@@ -1,6 +1,8 @@
+extern alias tasks;
+
 using IncrementalWatch.Contracts;
 using IncrementalWatch.Host.Verify;
-using IncrementalWatch.Tasks;
+using tasks::IncrementalWatch.Tasks;
 using IncrementalWatch.Tests.Support;
 using IncrementalWatch.Tests.Tasks;
 using Microsoft.Build.Utilities;
