@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using IncrementalWatch.FileSystem;
@@ -115,18 +116,64 @@ public static class SnapshotFile
     /// checksum are still checked); null when there is no file, no digest for that section, or
     /// the file cannot be used (the full read then reports why).
     /// </summary>
+    /// <remarks>
+    /// Every no-op build calls this in every step of every project, so it reads only the start
+    /// of the file, where the digest lines are, and not the entries after them (tens of
+    /// kilobytes, whose reading was most of a no-op step's time after the first). The checksum
+    /// over the whole body is therefore not checked here. That cannot make a build stale: a
+    /// damaged digest line fails to parse or to match the inputs' stat, and the full read that
+    /// follows checks the checksum and reports the damage. A damaged fingerprint with a
+    /// matching digest only rewrites the compile stamp, which recompiles. When the digest lines
+    /// do not fit in the start, or the start cannot be read, the whole file is read and checked.
+    /// </remarks>
     public static SectionDigest? ReadDigest(string path, string sectionName)
     {
+        byte[] head = ArrayPool<byte>.Shared.Rent(DigestHeadSize);
         try
         {
-            var body = CheckedBody(path, File.ReadAllBytes(path));
-            return LeadingDigests(ref body, out _) is { } digests && digests.TryGetValue(sectionName, out var digest) ? digest : null;
+            int filled;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1))
+            {
+                filled = 0;
+                int read;
+                while (filled < DigestHeadSize && (read = stream.Read(head, filled, DigestHeadSize - filled)) > 0)
+                {
+                    filled += read;
+                }
+            }
+
+            ReadOnlySpan<byte> start = head.AsSpan(0, filled);
+            ReadOnlySpan<byte> body = start[AfterHeader(path, start, out var checksum)..];
+            bool whole = filled < DigestHeadSize;
+            if (whole && ContentHash.OfBytes(body) != checksum)
+            {
+                return null;
+            }
+
+            var digests = LeadingDigests(ref body, out _);
+
+            // Complete when the whole file was read, or a whole line after the digest lines was
+            // (a cut-off line at the end could be the start of another digest line).
+            if (digests is null || (!whole && body.IndexOf((byte)'\n') < 0))
+            {
+                body = CheckedBody(path, File.ReadAllBytes(path));
+                digests = LeadingDigests(ref body, out _);
+            }
+
+            return digests is not null && digests.TryGetValue(sectionName, out var digest) ? digest : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or SnapshotFormatException)
         {
             return null;
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
     }
+
+    /// <summary>How much of the file <see cref="ReadDigest"/> reads first: the header, and digest lines of three sections with a few racy inputs each.</summary>
+    private const int DigestHeadSize = 8192;
 
     /// <summary>
     /// The "digest" and "racy" lines at the start of the body, by section; <paramref name="body"/>
@@ -191,16 +238,30 @@ public static class SnapshotFile
     /// <summary>The body after a checked header and checksum.</summary>
     private static ReadOnlySpan<byte> CheckedBody(string path, byte[] bytes)
     {
+        var body = bytes.AsSpan(AfterHeader(path, bytes, out var expected));
+        if (ContentHash.OfBytes(body) != expected)
+        {
+            throw Corrupt(path, "the checksum does not match the content (the file is truncated or damaged)");
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// Checks the header line and reads the checksum line of <paramref name="bytes"/> (the whole
+    /// file or its start); returns where the body starts.
+    /// </summary>
+    private static int AfterHeader(string path, ReadOnlySpan<byte> bytes, out ContentHash checksum)
+    {
         // Read-only span searches, which the runtime's own precompiled code already holds;
         // Array.IndexOf<byte> would be JIT-compiled in every fresh MSBuild node.
-        ReadOnlySpan<byte> all = bytes;
-        int firstNewline = all.IndexOf((byte)'\n');
+        int firstNewline = bytes.IndexOf((byte)'\n');
         if (firstNewline < 0)
         {
             throw Corrupt(path, "no header line (the file is empty or truncated)");
         }
 
-        string header = Encoding.ASCII.GetString(bytes, 0, firstNewline);
+        string header = Encoding.ASCII.GetString(bytes[..firstNewline]);
         string[] headerParts = header.Split(' ');
         if (headerParts.Length != 2 || headerParts[0] != Magic || !int.TryParse(headerParts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int format))
         {
@@ -222,27 +283,20 @@ public static class SnapshotFile
             throw Corrupt(path, $"format {format} is not a known format");
         }
 
-        int sumLength = all[(firstNewline + 1)..].IndexOf((byte)'\n');
+        int sumLength = bytes[(firstNewline + 1)..].IndexOf((byte)'\n');
         if (sumLength < 0)
         {
             throw Corrupt(path, "no checksum line (the file is truncated)");
         }
 
         int secondNewline = firstNewline + 1 + sumLength;
-
-        string sumLine = Encoding.ASCII.GetString(bytes, firstNewline + 1, secondNewline - firstNewline - 1);
-        if (!sumLine.StartsWith("sum ", StringComparison.Ordinal) || !ContentHash.TryParse(sumLine.AsSpan(4), out var expected))
+        string sumLine = Encoding.ASCII.GetString(bytes[(firstNewline + 1)..secondNewline]);
+        if (!sumLine.StartsWith("sum ", StringComparison.Ordinal) || !ContentHash.TryParse(sumLine.AsSpan(4), out checksum))
         {
             throw Corrupt(path, "the checksum line is damaged");
         }
 
-        var body = bytes.AsSpan(secondNewline + 1);
-        if (ContentHash.OfBytes(body) != expected)
-        {
-            throw Corrupt(path, "the checksum does not match the content (the file is truncated or damaged)");
-        }
-
-        return body;
+        return secondNewline + 1;
     }
 
     private static Snapshot ParseBody(string path, string body, Dictionary<string, SectionDigest> digests, int firstLine)

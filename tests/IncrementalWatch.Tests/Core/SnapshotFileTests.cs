@@ -89,6 +89,42 @@ public sealed class SnapshotFileTests
         Assert.Null(SnapshotFile.ReadDigest(path, "compile"));
     }
 
+    /// <summary>
+    /// A snapshot larger than the start ReadDigest reads: the digest comes from the start, and
+    /// digest lines that run past it are read whole. Damage past the start is found by the full
+    /// read, which is what runs when a digest does not match.
+    /// </summary>
+    [Fact]
+    public void A_digest_is_read_from_the_start_of_a_large_snapshot_and_whole_when_its_lines_run_past_it()
+    {
+        using var dir = new Support.TempDirectory();
+        string path = Path.Combine(dir.Path, "p.iwsnapshot");
+        var facts = new FileFacts(true, 10, 1_700_000_000_123_456_789, 1_700_000_001_000_000_000, 2049, 77, true);
+        var entries = Enumerable.Range(0, 400).Select(i => new SnapshotEntry(InputKind.Compile, $"/src/file{i:D4}.cs", "", facts, ContentHash.OfText(i.ToString()), Racy: false)).ToList();
+        SectionDigest Digest(int racy) => new(ContentHash.OfText("stat"), ContentHash.OfText("fingerprint"),
+            Enumerable.Range(0, racy).Select(i => new RacyInput($"/src/racy/{new string('r', 100)}{i}.cs", ContentHash.OfText(i.ToString()))).ToList());
+        Snapshot With(SectionDigest digest) => new([new SnapshotSection("compile", entries, [])], new Dictionary<string, SectionDigest> { ["compile"] = digest });
+
+        var small = Digest(racy: 2);
+        byte[] bytes = SnapshotFile.Serialize(With(small));
+        Assert.True(bytes.Length > 4 * 8192);
+        bytes[^100] ^= 1; // an entry near the end
+        File.WriteAllBytes(path, bytes);
+        var read = SnapshotFile.ReadDigest(path, "compile");
+        Assert.Equal(small, read);
+        Assert.Equal(2, read!.Racy.Count);
+        Assert.Throws<SnapshotFormatException>(() => SnapshotFile.Load(path));
+
+        // Racy lines past the start: read whole, so every racy input is listed (and the checksum checked).
+        var large = Digest(racy: 120);
+        bytes = SnapshotFile.Serialize(With(large));
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(120, SnapshotFile.ReadDigest(path, "compile")!.Racy.Count);
+        bytes[^100] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.Null(SnapshotFile.ReadDigest(path, "compile"));
+    }
+
     [Fact]
     public void Every_truncation_is_detected()
     {
