@@ -67,14 +67,37 @@ public readonly record struct ContentHash(ulong High, ulong Low)
     public static bool TryParse(ReadOnlySpan<char> hex, out ContentHash hash)
     {
         hash = None;
-        if (hex.Length != 32
-            || !ulong.TryParse(hex[..16], System.Globalization.NumberStyles.AllowHexSpecifier, null, out ulong high)
-            || !ulong.TryParse(hex[16..], System.Globalization.NumberStyles.AllowHexSpecifier, null, out ulong low))
+        if (hex.Length != 32 || !TryParseHex(hex[..16], out ulong high) || !TryParseHex(hex[16..], out ulong low))
         {
             return false;
         }
 
         hash = new ContentHash(high, low);
+        return true;
+    }
+
+    // Sixteen hex digits by hand: every no-op step parses a few hashes, and ulong.TryParse's
+    // hex path cost the first check in a fresh MSBuild node more than the rest of the parsing.
+    private static bool TryParseHex(ReadOnlySpan<char> digits, out ulong value)
+    {
+        value = 0;
+        foreach (char c in digits)
+        {
+            int digit = c switch
+            {
+                >= '0' and <= '9' => c - '0',
+                >= 'a' and <= 'f' => c - 'a' + 10,
+                >= 'A' and <= 'F' => c - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            value = (value << 4) | (uint)digit;
+        }
+
         return true;
     }
 

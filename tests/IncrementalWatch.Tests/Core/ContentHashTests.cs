@@ -47,4 +47,22 @@ public sealed class ContentHashTests
         Assert.True(ContentHash.TryParse(before.ToString(), out var parsed));
         Assert.Equal(before, parsed);
     }
+
+    [Fact]
+    public void Hex_text_parses_back_in_either_case_and_anything_else_is_refused()
+    {
+        var hash = new ContentHash(0x0123456789abcdefUL, 0xfedcba9876543210UL);
+        Assert.Equal("0123456789abcdeffedcba9876543210", hash.ToString());
+        Assert.True(ContentHash.TryParse(hash.ToString(), out var lower));
+        Assert.True(ContentHash.TryParse(hash.ToString().ToUpperInvariant(), out var upper));
+        Assert.Equal(hash, lower);
+        Assert.Equal(hash, upper);
+        Assert.True(ContentHash.TryParse(new string('f', 32), out var most));
+        Assert.Equal(new ContentHash(ulong.MaxValue, ulong.MaxValue), most);
+
+        foreach (string bad in new[] { "", "0123", new string('0', 31), new string('0', 33), "0123456789abcdeffedcba987654321g", "+123456789abcdeffedcba9876543210", " 123456789abcdeffedcba9876543210" })
+        {
+            Assert.False(ContentHash.TryParse(bad, out _), bad);
+        }
+    }
 }
