@@ -143,13 +143,8 @@ public static class SnapshotFile
             }
 
             ReadOnlySpan<byte> start = head.AsSpan(0, filled);
-            ReadOnlySpan<byte> body = start[AfterHeader(path, start, out var checksum)..];
             bool whole = filled < DigestHeadSize;
-            if (whole && ContentHash.OfBytes(body) != checksum)
-            {
-                return null;
-            }
-
+            ReadOnlySpan<byte> body = whole ? CheckedBody(path, start) : start[AfterHeader(path, start, out _)..];
             var digests = LeadingDigests(ref body, out _);
 
             // Complete when the whole file was read, or a whole line after the digest lines was
@@ -236,9 +231,9 @@ public static class SnapshotFile
     }
 
     /// <summary>The body after a checked header and checksum.</summary>
-    private static ReadOnlySpan<byte> CheckedBody(string path, byte[] bytes)
+    private static ReadOnlySpan<byte> CheckedBody(string path, ReadOnlySpan<byte> bytes)
     {
-        var body = bytes.AsSpan(AfterHeader(path, bytes, out var expected));
+        var body = bytes[AfterHeader(path, bytes, out var expected)..];
         if (ContentHash.OfBytes(body) != expected)
         {
             throw Corrupt(path, "the checksum does not match the content (the file is truncated or damaged)");
