@@ -14,8 +14,15 @@ public static class NoOpBuildBenchmark
     public static void Run(string repoRoot, string workDirectory, int runs, int repoRuns)
     {
         var (feed, packages, withVersion) = Prepare(repoRoot, workDirectory);
-        var trees = new List<Tree> { Workspace(repoRoot, workDirectory, feed, withVersion, runs) };
+        // A tree given 0 runs is left out, so one row can be measured again on its own
+        // (--repo-runs 0: the Workspace only; --runs 0 --repo-runs N: the 20 projects only).
+        var trees = new List<Tree>();
+        if (runs > 0)
+        {
+            trees.Add(Workspace(repoRoot, workDirectory, feed, withVersion, runs));
+        }
 
+        if (repoRuns > 0)
         {
             string with = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-with"), feed);
             string without = RepoShape.Generate(repoRoot, Path.Combine(workDirectory, "repo-without"), feed);

@@ -27,6 +27,7 @@ if (mode is "snapshot" or "all")
 if (mode is "noop" or "all")
 {
     // --repo-runs: runs for the 20-project tree (each of its builds takes several seconds), --runs by default.
+    // A tree given 0 runs is left out.
     int noOpRuns = Option("--runs", 10);
     NoOpBuildBenchmark.Run(repoRoot, work, noOpRuns, Option("--repo-runs", noOpRuns));
 }
