@@ -32,8 +32,13 @@ public sealed partial class LayoutTests
                 Assert.DoesNotMatch(HostNamespace(), File.ReadAllText(file));
             }
 
-            // (The tasks project builds the host to pack it beside the tasks, but does not reference it.)
-            Assert.DoesNotMatch(@"<ProjectReference [^>]*IncrementalWatch\.Host", File.ReadAllText(Path.Combine(src, project, project + ".csproj")));
+            // The tasks project builds the host to pack it beside the tasks, and names it as a
+            // ProjectReference only so that restore reaches it: never as a referenced assembly.
+            var hostReferences = System.Xml.Linq.XDocument.Load(Path.Combine(src, project, project + ".csproj"))
+                .Descendants("ProjectReference")
+                .Where(r => ((string?)r.Attribute("Include") ?? "").Contains("IncrementalWatch.Host", StringComparison.Ordinal))
+                .ToList();
+            Assert.All(hostReferences, r => Assert.Equal("false", (string?)r.Attribute("ReferenceOutputAssembly") ?? (string?)r.Element("ReferenceOutputAssembly")));
         }
     }
 
