@@ -4,6 +4,18 @@ namespace IncrementalWatch.Tests.Support;
 public static class BuildEnvironment
 {
     /// <summary>
+    /// Settings every process a test starts gets on top of the inherited environment: builds
+    /// started by tests must not leave MSBuild or compiler server nodes behind.
+    /// </summary>
+    public static void AddRunSettings(IDictionary<string, string?> environment)
+    {
+        environment["MSBUILDDISABLENODEREUSE"] = "1";
+        environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+    }
+
+    /// <summary>
     /// Removes what `dotnet test` passes down from its own MSBuild (paths to its MSBuild and
     /// SDK resolvers) so the child build is a plain user build, and sets NUGET_PACKAGES.
     /// </summary>

@@ -19,9 +19,21 @@ public static class ChildApp
     /// <summary>Starts the child with its output going to <paramref name="output"/> (null: the test's own).</summary>
     public static ChildProcess Start(ConsoleSink? output, params string[] args)
     {
-        var environment = BuildEnvironment.Clean(null)
-            .Where(pair => pair.Value is not null)
-            .ToDictionary(pair => pair.Key, pair => pair.Value!);
+        // The test's own environment (PATH, HOME, TMPDIR, ...) with the run's settings on top,
+        // as a user's shell would start it; a null setting removes the variable.
+        var environment = ChildStartInfo.InheritedEnvironment();
+        foreach (var (key, value) in BuildEnvironment.Clean(null))
+        {
+            if (value is null)
+            {
+                environment.Remove(key);
+            }
+            else
+            {
+                environment[key] = value;
+            }
+        }
+
         return ChildProcess.Start(new ChildStartInfo("dotnet", new[] { s_assembly.Value }.Concat(args).ToList(), Path.GetTempPath(), environment) { Sink = output });
     }
 

@@ -32,11 +32,7 @@ public static class ProcessRunner
             start.ArgumentList.Add(argument);
         }
 
-        // Builds started by tests must not leave MSBuild or compiler server nodes behind.
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
+        BuildEnvironment.AddRunSettings(start.Environment);
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;

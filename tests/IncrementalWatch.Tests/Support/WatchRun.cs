@@ -104,13 +104,14 @@ public sealed class WatchRun : IDisposable
             }
         }
 
-        startInfo.Environment.Clear();
+        // The user's environment (PATH, HOME, TMPDIR, ...), as a watch started from a shell has
+        // it, with the test run's settings on top (a null value removes the variable). Cleared,
+        // the watch ran with two variables, and the runtime and the SDK put their temp files in
+        // /tmp whatever TMPDIR said.
+        BuildEnvironment.AddRunSettings(startInfo.Environment);
         foreach (var (key, value) in BuildEnvironment.Clean(PackageFeed.Instance.PackagesDirectory))
         {
-            if (value is not null)
-            {
-                startInfo.Environment[key] = value;
-            }
+            startInfo.Environment[key] = value;
         }
 
         var process = Process.Start(startInfo)!;
