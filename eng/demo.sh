@@ -8,6 +8,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 feed="$root/artifacts/packages"
 work="$(mktemp -d "${TMPDIR:-/tmp}/incrementalwatch-demo.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
+# What the builds and apps started here leave in the temp folder (the SDK's empty folders,
+# MSBuild's, the runtime's sockets) goes into the work folder and is removed with it: one
+# demo run left 16 empty folders in /tmp.
+mkdir -p "$work/tmp"
+export TMPDIR="$work/tmp"
 
 echo "== packing IncrementalWatch into $feed"
 dotnet pack "$root/IncrementalWatch.sln" -c Release -o "$feed" -nologo -tl:off -v:q
